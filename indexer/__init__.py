@@ -1,0 +1,1 @@
+"""Raw news in, Articles out, Articles into the index (installed as ``newsearch.indexer``)."""

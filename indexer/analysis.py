@@ -1,0 +1,88 @@
+"""The one analyzer used to index and to query: tokenize, normalise, lowercase, stop, stem.
+
+Whoosh pickles this analyzer into the index, so the import path of everything here is part of
+the on-disk format: rename nothing without bumping schema.FORMAT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from whoosh.analysis import (
+    STOP_WORDS,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+
+# Acronyms with dots ("U.S.", "U.K.") stay one token; words keep inner apostrophes so that
+# possessives can be cut cleanly rather than leaving a stray "s" token.
+TOKEN_PATTERN = r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+)*"
+
+# Whoosh's English list, less words that carry meaning in news: "US" (the country), "May"
+# (the month, the prime minister), "will" (the noun, the name).
+STOP_LIST = frozenset(STOP_WORDS - {"us", "may", "will"})
+STEM_CACHE = 200_000
+SETTINGS = {
+    "tokenizer": TOKEN_PATTERN,
+    "stemmer": "nltk.snowball.english",
+    "stop_words": sorted(STOP_LIST),
+    "min_token": 2,
+}
+
+_stem_fn: Callable[[str], str] | None = None
+
+
+def snowball_stem(word: str) -> str:
+    """NLTK's English Snowball stem of one lowercase word (NLTK is imported on first use)."""
+    global _stem_fn
+    if _stem_fn is None:
+        from nltk.stem.snowball import SnowballStemmer
+
+        _stem_fn = SnowballStemmer("english").stem
+    return _stem_fn(word)
+
+
+class NewsNormalizeFilter(Filter):
+    """Fold curly apostrophes, cut possessives ("Mueller's" → "mueller"), undot acronyms."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for t in tokens:
+            text = t.text
+            if "’" in text:
+                text = text.replace("’", "'")
+            if "'" in text:
+                low = text.lower()
+                if low.endswith("'s"):
+                    text = text[:-2]
+                elif text.endswith("'"):
+                    text = text[:-1]
+            if "." in text:
+                text = text.replace(".", "")
+            t.text = text
+            yield t
+
+
+def news_analyzer() -> Any:
+    """The analyzer both sides use: same tokens, same stop words, same stems."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | NewsNormalizeFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_LIST, minsize=2)
+        | StemFilter(stemfn=snowball_stem, cachesize=STEM_CACHE)
+    )
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms a piece of text turns into (for tests and `--explain`)."""
+    return [t.text for t in news_analyzer()(text)]

@@ -1,0 +1,73 @@
+"""The Whoosh schema and the settings manifest saved beside the index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from newsearch.errors import IndexIncompatibleError
+from newsearch.indexer.analysis import SETTINGS, news_analyzer
+
+# Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
+FORMAT = 1
+MANIFEST = "newsearch.json"
+INDEX_NAME = "MAIN"
+
+
+def build_schema() -> Schema:
+    """Fields: text to search (title, body), metadata to filter and show, file bookkeeping."""
+    ana = news_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=ID(stored=True),  # the source file, so a changed file's documents can be replaced
+        # "path\tsize:mtime_ns\tdigest": read back from the term list alone, so an incremental
+        # run learns what is indexed without loading a single stored document.
+        filekey=ID(),
+        title=TEXT(analyzer=ana, stored=True, phrase=True),
+        body=TEXT(analyzer=ana, stored=True, phrase=True),
+        published=DATETIME(sortable=True),
+        published_text=STORED(),  # the ISO date as found, time zone included
+        authors=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        source=KEYWORD(stored=True, lowercase=True, commas=True),
+        url=STORED(),
+    )
+
+
+def manifest(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The settings that built an index, as written to its manifest."""
+    from newsearch import __version__
+
+    data: dict[str, Any] = {"format": FORMAT, "newsearch": __version__, "analysis": SETTINGS}
+    data.update(extra or {})
+    return data
+
+
+def write_manifest(index_dir: Path, extra: dict[str, Any] | None = None) -> None:
+    """Write the manifest atomically, so a crash never leaves half a file."""
+    tmp = index_dir / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest(extra), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(index_dir / MANIFEST)
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any]:
+    """Read and check the manifest; an index from an incompatible version is refused."""
+    path = index_dir / MANIFEST
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise IndexIncompatibleError(
+            f"{index_dir} has no {MANIFEST}: not a newsearch index, "
+            "or one written by an incompatible version"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise IndexIncompatibleError(f"{path} is damaged: {exc}") from exc
+    if data.get("format") != FORMAT:
+        raise IndexIncompatibleError(
+            f"{index_dir} was built with index format {data.get('format')!r}; "
+            f"this newsearch reads format {FORMAT}"
+        )
+    return data

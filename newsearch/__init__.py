@@ -1,0 +1,54 @@
+"""newsearch: full-text search for news archives.
+
+The public API: ``NewsIndex`` to build and search an index, ``extract`` to clean one raw
+document, and the plain dataclasses both hand out.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from newsearch.api import NewsIndex
+from newsearch.errors import (
+    DocumentNotFoundError,
+    IndexExistsError,
+    IndexIncompatibleError,
+    IndexLockedError,
+    IndexNotFoundError,
+    NewsearchError,
+    QueryError,
+    SourceError,
+)
+from newsearch.indexer.extract import extract
+from newsearch.models import (
+    Article,
+    Failure,
+    Hit,
+    IndexReport,
+    IndexStats,
+    Removed,
+    SearchResults,
+    StoredArticle,
+)
+
+__all__ = [
+    "Article",
+    "DocumentNotFoundError",
+    "Failure",
+    "Hit",
+    "IndexExistsError",
+    "IndexIncompatibleError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexReport",
+    "IndexStats",
+    "NewsIndex",
+    "NewsearchError",
+    "QueryError",
+    "Removed",
+    "SearchResults",
+    "SourceError",
+    "StoredArticle",
+    "__version__",
+    "extract",
+]

@@ -1,0 +1,196 @@
+"""NewsIndex: the one object an embedding app needs (build, update, search, inspect)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from newsearch.errors import (
+    DocumentNotFoundError,
+    IndexExistsError,
+    IndexIncompatibleError,
+    IndexNotFoundError,
+    NewsearchError,
+    QueryError,
+)
+from newsearch.models import IndexReport, IndexStats, SearchResults, StoredArticle
+
+PathLike = str | os.PathLike[str]
+
+
+class NewsIndex:
+    """A newsearch index on disk. Safe to search from several threads; one writer at a time."""
+
+    def __init__(self, path: Path, ix: Any, settings: dict[str, Any]) -> None:
+        """Use NewsIndex.create() or NewsIndex.open() rather than this."""
+        self.path = path
+        self._ix = ix
+        self.settings = settings
+
+    @classmethod
+    def create(cls, path: PathLike, overwrite: bool = False) -> NewsIndex:
+        """Make a new, empty index at ``path``; an existing one is replaced only if overwrite."""
+        from whoosh import index as windex
+
+        from newsearch.indexer import schema
+
+        p = Path(path)
+        if p.exists() and not p.is_dir():
+            raise NewsearchError(
+                f"{p} is a file, not an index folder", hint="Choose another --index path."
+            )
+        if p.is_dir() and _visible(p):
+            if not (p / schema.MANIFEST).exists() and not windex.exists_in(
+                str(p), schema.INDEX_NAME
+            ):
+                raise NewsearchError(
+                    f"{p} holds files that are not a newsearch index; refusing to overwrite them",
+                    hint="Choose an empty folder or a new path for the index.",
+                )
+            if not overwrite:
+                raise IndexExistsError(f"an index already exists at {p}")
+            for child in _visible(p):
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        p.mkdir(parents=True, exist_ok=True)
+        ix = windex.create_in(str(p), schema.build_schema(), indexname=schema.INDEX_NAME)
+        schema.write_manifest(p)
+        return cls(p, ix, schema.read_manifest(p))
+
+    @classmethod
+    def open(cls, path: PathLike) -> NewsIndex:
+        """Open an existing index; IndexNotFoundError when there is none."""
+        from whoosh import index as windex
+
+        from newsearch.indexer import schema
+
+        p = Path(path)
+        if p.exists() and not p.is_dir():
+            raise IndexNotFoundError(
+                f"{p} is a file, not an index folder", hint="Pass the index folder with --index."
+            )
+        if not p.is_dir() or not _visible(p):
+            raise IndexNotFoundError(f"no index at {p}")
+        settings = schema.read_manifest(p)
+        try:
+            ix = windex.open_dir(str(p), indexname=schema.INDEX_NAME)
+        except Exception as exc:  # noqa: BLE001 - Whoosh raises many kinds on damaged files
+            raise IndexIncompatibleError(f"the index at {p} cannot be read: {exc}") from exc
+        return cls(p, ix, settings)
+
+    @classmethod
+    def open_or_create(cls, path: PathLike) -> NewsIndex:
+        """Open the index at ``path``, creating an empty one if the folder holds none."""
+        p = Path(path)
+        if p.is_dir() and _visible(p):
+            return cls.open(p)
+        return cls.create(p)
+
+    def add_files(
+        self,
+        paths: Iterable[PathLike],
+        *,
+        wait: float = 10.0,
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> IndexReport:
+        """Index files and folders incrementally; unreadable files are reported, not fatal."""
+        from newsearch.indexer import writer
+
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        return writer.add_files(self._ix, paths, wait=wait, workers=workers, progress=progress)
+
+    def search(self, query: str, limit: int = 10, page: int = 1) -> SearchResults:
+        """Ranked hits for a query string, with highlighted snippets."""
+        from newsearch.query import search
+
+        if not isinstance(query, str):
+            raise QueryError(f"a query is a string, not {type(query).__name__}")
+        with self._ix.searcher(weighting=search.weighting()) as searcher:
+            try:
+                return search.run(searcher, query, limit=limit, page=page)
+            except NewsearchError:
+                raise
+            except (ValueError, TypeError) as exc:
+                raise QueryError(f"cannot answer {query!r}: {exc}") from exc
+
+    def get(self, doc_id: str) -> StoredArticle:
+        """One stored article by id (a file path is accepted for file-backed articles)."""
+        from newsearch.indexer.sources import file_id
+        from newsearch.query.search import published
+
+        with self._ix.searcher() as searcher:
+            stored = searcher.document(id=doc_id)
+            if stored is None and Path(doc_id).exists():
+                stored = searcher.document(id=file_id(str(Path(doc_id).resolve())))
+        if stored is None:
+            raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.path}")
+        return StoredArticle(
+            id=stored["id"],
+            title=stored.get("title", ""),
+            body=stored.get("body", ""),
+            published=published(stored),
+            authors=_split(stored.get("authors", "")),
+            tags=_split(stored.get("tags", "")),
+            site=stored.get("source", ""),
+            url=stored.get("url", ""),
+            path=stored.get("path", ""),
+        )
+
+    def stats(self) -> IndexStats:
+        """How many articles and files the index holds, their date range and sources."""
+        from whoosh.query import Every
+
+        with self._ix.searcher() as searcher:
+            reader = searcher.reader()
+            files = sum(1 for _ in reader.lexicon("path"))
+            sources = {
+                term.decode() if isinstance(term, bytes) else term: reader.doc_frequency(
+                    "source", term
+                )
+                for term in reader.lexicon("source")
+            }
+            dated = searcher.search(Every("published"), sortedby="published", limit=1)
+            oldest = _published_of(dated)
+            dated = searcher.search(Every("published"), sortedby="published", reverse=True, limit=1)
+            newest = _published_of(dated)
+            return IndexStats(
+                path=str(self.path),
+                documents=reader.doc_count(),
+                files=files,
+                newest=newest,
+                oldest=oldest,
+                sources=dict(sorted(sources.items(), key=lambda kv: -kv[1])[:20]),
+                settings=self.settings,
+            )
+
+    def close(self) -> None:
+        """Release the index (searches open their own searchers, so this is cheap)."""
+        self._ix.close()
+
+    def __enter__(self) -> NewsIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"NewsIndex({str(self.path)!r})"
+
+
+def _visible(p: Path) -> list[Path]:
+    # Dotfiles (a .gitkeep in the bundled index/ folder) are not an index and are left alone.
+    return [c for c in p.iterdir() if not c.name.startswith(".")]
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _published_of(results: Any) -> Any:
+    from newsearch.query.search import published
+
+    return published(results[0].fields()) if len(results) else None

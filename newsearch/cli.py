@@ -1,0 +1,176 @@
+"""The `newsearch` command: each command is one library call plus rendering."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from newsearch.errors import NewsearchError
+
+app = typer.Typer(
+    help="Full-text search for news: index raw articles, then query them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+DEFAULT_SEEDS = "seeds"
+_state: dict[str, Path] = {"index": Path("index")}
+
+
+@contextmanager
+def user_errors():
+    """Turn a NewsearchError into one `Error:` line and a hint on stderr, exit code 1."""
+    try:
+        yield
+    except NewsearchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        if exc.hint:
+            typer.echo(f"Hint: {exc.hint}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: everything committed before this point is kept.", err=True)
+        raise typer.Exit(130) from None
+
+
+@app.callback()
+def _main(
+    index: Annotated[
+        Path, typer.Option("--index", "-i", envvar="NEWSEARCH_INDEX", help="Index folder.")
+    ] = Path("index"),
+) -> None:
+    """Full-text search for news: index raw articles, then query them."""
+    _state["index"] = index
+
+
+def _json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=None, default=str))
+
+
+@app.command("index")
+def index_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: seeds).")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Start a new index from scratch.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    wait: Annotated[float, typer.Option(help="Seconds to wait for another indexing run.")] = 10.0,
+) -> None:
+    """Index files and folders (.txt .html .json .jsonl, also .gz); only changes are redone."""
+    from newsearch import render
+    from newsearch.api import NewsIndex
+
+    with user_errors():
+        targets = [str(p) for p in paths] if paths else [DEFAULT_SEEDS]
+        if not paths and not Path(DEFAULT_SEEDS).is_dir():
+            raise NewsearchError(
+                f"no {DEFAULT_SEEDS}/ folder here to index",
+                hint="Name the files or folders: newsearch index PATH…",
+            )
+        where = _state["index"]
+        ix = NewsIndex.create(where, overwrite=True) if rebuild else NewsIndex.open_or_create(where)
+        with render.progress("Indexing") as tick:
+            report = ix.add_files(targets, wait=wait, progress=tick)
+        if as_json:
+            _json(render.report_dict(report, where))
+        else:
+            render.report(report, where)
+        if report.failed and not (report.indexed or report.unchanged):
+            raise typer.Exit(1)
+
+
+@app.command("query")
+def query_cmd(
+    text: Annotated[str, typer.Argument(help='Words, "phrases", AND/OR/NOT, title:word …')],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
+    page: Annotated[int, typer.Option(min=1, help="Which page of hits.")] = 1,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print results as one JSON object.")
+    ] = False,
+) -> None:
+    """Ranked hits with highlighted snippets."""
+    from newsearch import render
+    from newsearch.api import NewsIndex
+
+    with user_errors():
+        results = NewsIndex.open(_state["index"]).search(text, limit=limit, page=page)
+        if as_json:
+            _json(render.results_dict(results))
+        else:
+            render.results(results)
+
+
+@app.command("clean")
+def clean_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="A raw article: .txt, .html, .jsonl (first record).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
+) -> None:
+    """Show the extracted article and each stripped line with the reason it went."""
+    from newsearch import render
+    from newsearch.indexer.extract import extract_blocks
+    from newsearch.indexer.sources import load_path
+
+    with user_errors():
+        raw = load_path(file)
+        article, blocks = extract_blocks(raw.content, kind=raw.kind, meta=raw.meta)
+        if as_json:
+            _json(render.article_dict(article))
+        else:
+            render.cleaned(article, blocks)
+
+
+@app.command("show")
+def show_cmd(
+    doc_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An id from `query` (or a file path).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
+) -> None:
+    """One indexed article in full, with its metadata."""
+    from newsearch import render
+    from newsearch.api import NewsIndex
+
+    with user_errors():
+        art = NewsIndex.open(_state["index"]).get(doc_id)
+        if as_json:
+            _json(render.asdict(art))
+        else:
+            render.stored(art)
+
+
+@app.command("stats")
+def stats_cmd(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stats as one JSON object.")
+    ] = False,
+) -> None:
+    """What is in the index."""
+    from newsearch import render
+    from newsearch.api import NewsIndex
+
+    with user_errors():
+        stats = NewsIndex.open(_state["index"]).stats()
+        if as_json:
+            _json(render.asdict(stats))
+        else:
+            render.stats(stats)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # Piped output must not die on a closed pipe (`newsearch query x | head`).
+    try:
+        app()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)

@@ -1,0 +1,196 @@
+"""Terminal and JSON rendering for the CLI: colour only on a terminal, progress on stderr."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsearch.models import Article, IndexReport, IndexStats, SearchResults, StoredArticle
+
+_MARK = re.compile(r"\*\*(.+?)\*\*")
+
+
+def styled(stream: Any = None) -> bool:
+    """Colour and bold only for a terminal, and never when NO_COLOR is set."""
+    stream = stream or sys.stdout
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _c(text: str, code: str, on: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if on else text
+
+
+def _out(line: str = "") -> None:
+    print(line, flush=False)
+
+
+def asdict(obj: Any) -> dict[str, Any]:
+    """A dataclass as JSON-ready data (dates as ISO strings)."""
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, datetime):
+            return v.isoformat()
+        if isinstance(v, list | tuple):
+            return [conv(x) for x in v]
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        return v
+
+    return {k: conv(v) for k, v in dataclasses.asdict(obj).items()}
+
+
+def short_path(path: str) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+@contextmanager
+def progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress line with docs/s and ETA on stderr, silent when stderr is not a terminal."""
+    on = sys.stderr.isatty()
+    start = time.perf_counter()
+    state = {"last": 0.0, "shown": False}
+
+    def tick(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not on or (now - state["last"] < 0.1 and done < total):
+            return
+        state["last"], state["shown"] = now, True
+        rate = done / max(now - start, 1e-9)
+        eta = (total - done) / rate if rate else 0.0
+        sys.stderr.write(f"\r{label}: {done}/{total} files  {rate:,.0f}/s  ETA {eta:,.0f}s ")
+        sys.stderr.flush()
+
+    try:
+        yield tick
+    finally:
+        if state["shown"]:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def report_dict(r: IndexReport, where: Path) -> dict[str, Any]:
+    """The index report as one JSON object."""
+    data = asdict(r)
+    data["failed"] = [{"path": f.path, "reason": f.reason} for f in r.failed]
+    data["index"] = str(where)
+    data["docs_per_second"] = round(r.indexed / r.seconds, 1) if r.seconds else None
+    return data
+
+
+def report(r: IndexReport, where: Path) -> None:
+    """A summary of an index run: added / updated / unchanged / failed, with reasons."""
+    rate = f", {r.indexed / r.seconds:,.0f} docs/s" if r.indexed and r.seconds else ""
+    _out(
+        f"{r.files} file(s) in {r.seconds:.2f} s{rate}: {r.added} added, {r.updated} updated, "
+        f"{r.unchanged} unchanged, {len(r.failed)} failed"
+    )
+    for f in r.failed[:50]:
+        _out(f"  failed: {short_path(f.path)}: {f.reason}")
+    if len(r.failed) > 50:
+        _out(f"  … and {len(r.failed) - 50} more (see --json)")
+    _out(f"{where}/ now holds {r.documents} article(s).")
+
+
+def results_dict(res: SearchResults) -> dict[str, Any]:
+    """Search results as the stable JSON object scripts rely on."""
+    return {
+        "query": res.query,
+        "total": res.total,
+        "parsed": res.parsed,
+        "hits": [
+            {
+                "rank": h.rank,
+                "id": h.id,
+                "title": h.title,
+                "published": h.published.isoformat() if h.published else None,
+                "source": h.source,
+                "score": h.score,
+                "snippet": h.snippet,
+                "url": h.url,
+            }
+            for h in res.hits
+        ],
+    }
+
+
+def results(res: SearchResults) -> None:
+    """Ranked hits: rank, title, date, source, score, highlighted snippet."""
+    on = styled()
+    if not res.hits:
+        _out(f"No results for {res.query!r}." if not res.total else "No more results.")
+        return
+    _out(f"{res.total} result(s) for {res.query!r}")
+    for h in res.hits:
+        date = h.published.date().isoformat() if h.published else "no date"
+        _out()
+        _out(f"{h.rank:>2}. {_c(h.title, '1', on)}")
+        _out(_c(f"    {date} · {short_path(h.source)} · score {h.score:.2f} · id {h.id}", "2", on))
+        snippet = _MARK.sub(lambda m: _c(m.group(1), "1;33", True), h.snippet) if on else h.snippet
+        for line in textwrap.wrap(snippet, 96) or [""]:
+            _out("    " + line)
+
+
+def article_dict(a: Article) -> dict[str, Any]:
+    """An extracted article as JSON data."""
+    return asdict(a)
+
+
+def cleaned(a: Article, blocks: list[Any]) -> None:
+    """The extracted article and every block, kept (+) or stripped (-) with its reason."""
+    on = styled()
+    _out(f"Title:     {a.title}")
+    _out(f"Published: {a.published.isoformat() if a.published else '-'}")
+    _out(f"Authors:   {', '.join(a.authors) or '-'}")
+    _out(f"Tags:      {', '.join(a.tags) or '-'}")
+    _out(f"Site:      {a.site or '-'}")
+    kept = sum(1 for b in blocks if not b.reason)
+    _out(f"\n{kept} block(s) kept (+), {len(blocks) - kept} stripped (-):\n")
+    for b in blocks:
+        if b.reason:
+            text = b.text if len(b.text) <= 160 else b.text[:157] + "…"
+            _out(_c(f"- {text}", "31", on) + _c(f"   [{b.reason}]", "2", on))
+        else:
+            wrapped = textwrap.wrap(b.text, 96) or [""]
+            _out("+ " + "\n  ".join(wrapped))
+
+
+def stored(a: StoredArticle) -> None:
+    """One indexed article in full."""
+    on = styled()
+    _out(_c(a.title, "1", on))
+    _out(f"id:        {a.id}")
+    _out(f"published: {a.published.isoformat() if a.published else '-'}")
+    _out(f"authors:   {', '.join(a.authors) or '-'}")
+    _out(f"tags:      {', '.join(a.tags) or '-'}")
+    _out(f"site:      {a.site or '-'}")
+    _out(f"url:       {a.url or '-'}")
+    _out(f"file:      {short_path(a.path)}")
+    _out()
+    for para in a.body.split("\n\n"):
+        _out(textwrap.fill(para, 96))
+        _out()
+
+
+def stats(s: IndexStats) -> None:
+    """What the index holds."""
+    _out(f"index:     {s.path}")
+    _out(f"articles:  {s.documents}")
+    _out(f"files:     {s.files}")
+    span = f"{s.oldest.date()} … {s.newest.date()}" if s.oldest and s.newest else "-"
+    _out(f"dates:     {span}")
+    if s.sources:
+        _out("sources:   " + ", ".join(f"{k} ({v})" for k, v in s.sources.items()))
+    _out(f"format:    {s.settings.get('format')} (newsearch {s.settings.get('newsearch')})")

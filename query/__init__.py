@@ -1,0 +1,1 @@
+"""Query strings in, ranked hits with snippets out (installed as ``newsearch.query``)."""

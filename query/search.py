@@ -1,0 +1,58 @@
+"""BM25F ranking, paging, and turning Whoosh hits into plain Hit dataclasses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from whoosh import scoring
+
+from newsearch.models import Hit, SearchResults
+from newsearch.query import snippets
+from newsearch.query.parse import parse
+
+# Whoosh's BM25F defaults; the title gets its own length normalisation.
+K1 = 1.2
+B = 0.75
+
+
+def weighting() -> scoring.WeightingModel:
+    """The ranking function every search uses."""
+    return scoring.BM25F(B=B, K1=K1)
+
+
+def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResults:
+    """Answer one query string with a page of ranked, snippeted hits."""
+    limit = max(1, int(limit))
+    page = max(1, int(page))
+    parsed = parse(text, searcher.schema)
+    first = (page - 1) * limit
+    results = searcher.search(parsed.query, limit=first + limit, terms=True)
+    snippets.configure(results)
+    hits = []
+    for offset, hit in enumerate(results[first : first + limit]):
+        stored = hit.fields()
+        hits.append(
+            Hit(
+                rank=first + offset + 1,
+                id=stored["id"],
+                title=stored.get("title", ""),
+                score=round(float(hit.score), 4),
+                snippet=snippets.snippet(hit, stored.get("body", "")),
+                published=published(stored),
+                source=stored.get("source") or stored.get("path", ""),
+                url=stored.get("url", ""),
+            )
+        )
+    return SearchResults(
+        query=text,
+        total=len(results),
+        hits=tuple(hits),
+        parsed=str(parsed.query) if parsed.strict else f"(as plain words) {parsed.query}",
+    )
+
+
+def published(stored: dict[str, Any]) -> datetime | None:
+    """The stored publication date, time zone included when the source gave one."""
+    text = stored.get("published_text")
+    return datetime.fromisoformat(text) if text else None
