@@ -83,6 +83,11 @@ def news_analyzer() -> Any:
     )
 
 
+def name_analyzer() -> Any:
+    """For names, tags and sites: words matched as written (lowercased), never stemmed."""
+    return RegexTokenizer(TOKEN_PATTERN) | NewsNormalizeFilter() | LowercaseFilter()
+
+
 def analyze(text: str) -> list[str]:
     """The index terms a piece of text turns into (for tests and `--explain`)."""
     return [t.text for t in news_analyzer()(text)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from newsearch.indexer.extract import Block
+from newsearch.indexer.extract import HEADINGS, Block
 from newsearch.indexer.metadata import Found, byline, date_line
 
 # (reason, pattern) — matched against short blocks only, so a story paragraph that happens to
@@ -38,7 +38,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             r"recommended(?: for you)?|you may also like|trending(?: now)?|"
             r"most (?:read|popular|viewed)|top stories|latest news)\b\s*:?",
         ),
-        ("cookie notice", r"\bcookies?\b.{0,80}\b(?:use|accept|policy|consent|settings)\b"),
+        (
+            "cookie notice",
+            r"\bcookies?\b.{0,80}\b(?:use|accept|policy|consent|settings)\b|"
+            r"\b(?:use|uses|accept)\b.{0,40}\bcookies\b",
+        ),
         ("copyright", r"^\s*(?:©|\(c\)\s|copyright\b)|\ball rights reserved\b"),
         (
             "advertisement",
@@ -72,7 +76,7 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
     """Set ``reason`` on every block that is not article text, filling ``found`` on the way."""
     if not blocks:
         return
-    _title(blocks, found, title_known)
+    _title(blocks, found, title_known, html)
     in_tags = False
     for block in blocks:
         if block.reason:
@@ -111,7 +115,7 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
     _sign_off(blocks)
 
 
-def _title(blocks: list[Block], found: Found, title_known: bool) -> None:
+def _title(blocks: list[Block], found: Found, title_known: bool, html: bool) -> None:
     if title_known:
         key = _key(found.title)
         for block in blocks[:8]:
@@ -120,10 +124,17 @@ def _title(blocks: list[Block], found: Found, title_known: bool) -> None:
                 block.reason = "headline (kept as title)"
                 return
         return
-    for block in blocks[:3]:
+    for i, block in enumerate(blocks[:3]):
         if block.reason or date_line(block.text) is not None:
             continue
-        if block.words <= 25 and not any(p.search(block.text) for _, p in RULES):
+        # In HTML only a heading can be the headline; a lone paragraph is the story itself.
+        if html and block.tag not in HEADINGS:
+            return
+        if (
+            block.words <= 25
+            and any(not b.reason for b in blocks[i + 1 :])
+            and not any(p.search(block.text) for _, p in RULES)
+        ):
             found.title = block.text
             block.reason = "headline (kept as title)"
         return

@@ -23,7 +23,7 @@ _DATE_LABEL = re.compile(
     re.I,
 )
 _BYLINE = re.compile(
-    r"^\s*(?:by|written by|reporting by)\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?"
+    r"^\s*(?i:by|written by|reporting by)\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?"
     r"[A-Z][\w.'’-]+){0,6})\s*$"
 )
 _TZ_WORDS = re.compile(r"\b(?:IST|EST|EDT|PST|PDT|BST|CET|CEST)\b")

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
 from newsearch.errors import IndexIncompatibleError
-from newsearch.indexer.analysis import SETTINGS, news_analyzer
+from newsearch.indexer.analysis import SETTINGS, name_analyzer, news_analyzer
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
 FORMAT = 1
@@ -20,6 +20,7 @@ INDEX_NAME = "MAIN"
 def build_schema() -> Schema:
     """Fields: text to search (title, body), metadata to filter and show, file bookkeeping."""
     ana = news_analyzer()
+    names = name_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),  # the source file, so a changed file's documents can be replaced
@@ -30,9 +31,11 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=ana, stored=True, phrase=True),
         published=DATETIME(sortable=True),
         published_text=STORED(),  # the ISO date as found, time zone included
-        authors=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        source=KEYWORD(stored=True, lowercase=True, commas=True),
+        # Comma-joined lists, searched by word: author:lindqvist finds "Mara Lindqvist".
+        authors=TEXT(analyzer=names, stored=True, phrase=True),
+        tags=TEXT(analyzer=names, stored=True, phrase=True),
+        source=TEXT(analyzer=names, stored=True, phrase=True),
+        site=ID(),  # the source name whole, for counting articles per source
         url=STORED(),
     )
 

@@ -19,6 +19,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 
+INDEX_MARKER = "newsearch.json"  # the manifest every newsearch index folder holds
+
 # A .gz that inflates past this is refused rather than allowed to exhaust memory.
 MAX_BYTES = 256 * 1024 * 1024
 
@@ -102,6 +104,9 @@ def _walk(root: Path, failures: list[Failure]) -> list[Path]:
 
     out: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        if INDEX_MARKER in filenames:
+            dirnames[:] = []  # an index folder inside the tree: its files are not news
+            continue
         # Hidden folders hold VCS data and editor state, never articles.
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):

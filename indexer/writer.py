@@ -45,6 +45,7 @@ def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
         "authors": ",".join(a.replace(",", " ") for a in art.authors),
         "tags": ",".join(t.replace(",", " ") for t in art.tags),
         "source": art.site.replace(",", " "),
+        "site": art.site,
         "url": art.url,
     }
     if published is not None:

@@ -148,10 +148,7 @@ class NewsIndex:
             reader = searcher.reader()
             files = sum(1 for _ in reader.lexicon("path"))
             sources = {
-                term.decode() if isinstance(term, bytes) else term: reader.doc_frequency(
-                    "source", term
-                )
-                for term in reader.lexicon("source")
+                _text(term): reader.doc_frequency("site", term) for term in reader.lexicon("site")
             }
             dated = searcher.search(Every("published"), sortedby="published", limit=1)
             oldest = _published_of(dated)
@@ -184,6 +181,10 @@ class NewsIndex:
 def _visible(p: Path) -> list[Path]:
     # Dotfiles (a .gitkeep in the bundled index/ folder) are not an index and are left alone.
     return [c for c in p.iterdir() if not c.name.startswith(".")]
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
 def _split(value: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from whoosh import scoring
 
 from newsearch.models import Hit, SearchResults
 from newsearch.query import snippets
-from newsearch.query.parse import parse
+from newsearch.query.parse import all_words_query, parse
 
 # Whoosh's BM25F defaults; the title gets its own length normalisation.
 K1 = 1.2
@@ -27,28 +27,39 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     page = max(1, int(page))
     parsed = parse(text, searcher.schema)
     first = (page - 1) * limit
-    results = searcher.search(parsed.query, limit=first + limit, terms=True)
+    want = first + limit
+    # Articles holding every word of a plain-words query come first, each tier by BM25F; the
+    # rest of the OR still answers long natural-language queries that no article fully matches.
+    top: list[Any] = []
+    every = all_words_query(text, searcher.schema) if parsed.strict else None
+    if every is not None:
+        strict = searcher.search(every, limit=want, terms=True)
+        snippets.configure(strict)
+        top = list(strict)
+    seen = {h.docnum for h in top}
+    results = searcher.search(parsed.query, limit=want + len(seen), terms=True)
     snippets.configure(results)
-    hits = []
-    for offset, hit in enumerate(results[first : first + limit]):
-        stored = hit.fields()
-        hits.append(
-            Hit(
-                rank=first + offset + 1,
-                id=stored["id"],
-                title=stored.get("title", ""),
-                score=round(float(hit.score), 4),
-                snippet=snippets.snippet(hit, stored.get("body", "")),
-                published=published(stored),
-                source=stored.get("source") or stored.get("path", ""),
-                url=stored.get("url", ""),
-            )
-        )
+    top += [h for h in results if h.docnum not in seen][: want - len(top)]
+    hits = [_hit(h, first + i + 1) for i, h in enumerate(top[first:want])]
     return SearchResults(
         query=text,
         total=len(results),
         hits=tuple(hits),
         parsed=str(parsed.query) if parsed.strict else f"(as plain words) {parsed.query}",
+    )
+
+
+def _hit(hit: Any, rank: int) -> Hit:
+    stored = hit.fields()
+    return Hit(
+        rank=rank,
+        id=stored["id"],
+        title=stored.get("title", ""),
+        score=round(float(hit.score), 4),
+        snippet=snippets.snippet(hit, stored.get("body", "")),
+        published=published(stored),
+        source=stored.get("source") or stored.get("path", ""),
+        url=stored.get("url", ""),
     )
 
 

@@ -1,0 +1,37 @@
+import pickle
+
+from newsearch.indexer.analysis import analyze, news_analyzer, snowball_stem
+
+
+def test_inflections_and_possessives_meet():
+    assert (
+        analyze("inquiry") == analyze("inquiries") == analyze("Inquiry's") == analyze("Inquiry’s")
+    )
+    assert analyze("Mueller's") == analyze("Mueller’s") == analyze("MUELLER") == ["mueller"]
+
+
+def test_snowball_not_porter_doubling_bug():
+    assert snowball_stem("running") == "run"
+
+
+def test_stop_words_go_but_news_words_stay():
+    assert analyze("the inquiry of the US") == ["inquiri", "us"]
+    assert analyze("U.S. officials") == ["us", "offici"]
+    assert analyze("May will") == ["may", "will"]
+
+
+def test_hyphenated_words_split_into_their_parts():
+    assert analyze("wide-ranging") == analyze("wide ranging")
+
+
+def test_token_offsets_point_at_the_original_words():
+    text = "Robert Mueller’s inquiry"
+    # Whoosh reuses one Token object, so read the offsets while iterating.
+    spans = [text[t.startchar : t.endchar] for t in news_analyzer()(text, chars=True)]
+    assert spans == ["Robert", "Mueller’s", "inquiry"]
+
+
+def test_analyzer_pickles_by_reference():
+    # Whoosh stores the analyzer in the index; it must come back working.
+    ana = pickle.loads(pickle.dumps(news_analyzer()))
+    assert [t.text for t in ana("Inquiries")] == ["inquiri"]

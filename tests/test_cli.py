@@ -1,0 +1,137 @@
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from newsearch.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch, seed):
+    (tmp_path / "seeds").mkdir()
+    shutil.copy(seed, tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSEARCH_INDEX", raising=False)
+    return tmp_path
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_index_then_query_the_seed(workdir):
+    r = run("index")
+    assert r.exit_code == 0, r.output
+    assert "1 added" in r.output and (workdir / "index" / "newsearch.json").exists()
+    r = run("query", "Mueller inquiry")
+    assert r.exit_code == 0
+    assert "1. US has no proof of Russia’s interference" in r.output
+    assert "2017-09-23" in r.output and "score" in r.output
+    assert "**Mueller**" in r.output and "**inquiry**" in r.output
+
+
+def test_second_index_run_reports_unchanged(workdir):
+    run("index")
+    r = run("index", "--json")
+    report = json.loads(r.output)
+    assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 1)
+
+
+def test_query_json_contract(workdir):
+    run("index")
+    data = json.loads(run("query", "Mueller inquiry", "--json").output)
+    assert {"query", "total", "hits"} <= data.keys()
+    hit = data["hits"][0]
+    assert {"rank", "id", "title", "published", "source", "score", "snippet"} <= hit.keys()
+    assert hit["title"].startswith("US has no proof")
+    assert hit["published"].startswith("2017-09-23")
+    assert hit["rank"] == 1
+
+
+def test_no_hits_is_success(workdir):
+    run("index")
+    r = run("query", "zzzunknownword")
+    assert r.exit_code == 0 and "No results" in r.output
+
+
+def test_limit_option(workdir, fixtures):
+    run("index", "seeds", str(fixtures))
+    data = json.loads(run("query", "said", "-n", "2", "--json").output)
+    assert data["total"] >= 3 and len(data["hits"]) == 2
+
+
+def test_missing_index_is_one_error_line_and_exit_1(workdir):
+    r = runner.invoke(app, ["query", "Mueller inquiry"])
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: no index at index")
+    assert lines[1].startswith("Hint:") and "Traceback" not in r.output
+
+
+def test_index_option_and_env(workdir, tmp_path, monkeypatch):
+    assert run("--index", str(tmp_path / "other"), "index").exit_code == 0
+    monkeypatch.setenv("NEWSEARCH_INDEX", str(tmp_path / "other"))
+    assert json.loads(run("stats", "--json").output)["documents"] == 1
+
+
+def test_index_unreadable_path_reports_and_exits_1(workdir):
+    r = run("index", "nope/")
+    assert r.exit_code == 1
+    assert "no such file or folder" in r.output
+
+
+def test_index_partial_failure_still_exits_0(workdir):
+    (workdir / "seeds" / "empty.txt").write_text("")
+    r = run("index")
+    assert r.exit_code == 0 and "1 failed" in r.output and "empty file" in r.output
+
+
+def test_rebuild(workdir):
+    run("index")
+    r = run("index", "--rebuild", "--json")
+    assert json.loads(r.output)["added"] == 1
+
+
+def test_clean_shows_kept_and_stripped_lines_with_reasons(workdir, seed):
+    r = run("clean", str(seed))
+    assert r.exit_code == 0
+    out = r.output
+    assert "Published: 2017-09-23T05:13:00" in out
+    assert "- US presidential polls   [repeated caption]" in out
+    assert "- Related Tags:   [tags]" in out
+    assert "[app promo]" in out and "[date line]" in out
+    assert "+ A US special prosecutor, Robert Mueller" in out
+
+
+def test_clean_missing_file(workdir):
+    r = run("clean", "missing.txt")
+    assert r.exit_code == 1 and "Error:" in r.stderr
+
+
+def test_show_and_stats(workdir):
+    run("index")
+    hit = json.loads(run("query", "Lavrov", "--json").output)["hits"][0]
+    r = run("show", hit["id"])
+    assert r.exit_code == 0 and "Tillerson" in r.output and "2017-09-23" in r.output
+    assert run("show", "nope").exit_code == 1
+    stats = json.loads(run("stats", "--json").output)
+    assert stats["documents"] == 1
+    assert "articles:  1" in run("stats").output
+
+
+def test_usage_error_is_exit_2(workdir):
+    assert run("query").exit_code == 2
+    assert run("frobnicate").exit_code == 2
+
+
+def test_real_process_prints_no_traceback(workdir):
+    p = subprocess.run([sys.executable, "-m", "newsearch", "query", "x"],
+                       capture_output=True, text=True, cwd=workdir)
+    assert p.returncode == 1
+    assert p.stderr.startswith("Error: ") and "Traceback" not in p.stderr
+    assert p.stdout == ""

@@ -1,0 +1,146 @@
+"""Golden extraction cases: must-contain and must-not-contain phrases, per fixture."""
+
+import pytest
+
+from newsearch import extract
+from newsearch.indexer.extract import extract_blocks, sniff_kind, text_blocks
+
+SEED_PARAGRAPHS = [
+    "Russia’s Foreign Minister Sergei Lavrov has said that US officials have failed",
+    "Instead, he suggested, the allegations had been invented",
+    "“They put this time bomb in US-Russia relations.",
+    "Lavrov said that he had asked US Secretary of State Rex Tillerson",
+    "Tillerson replied that the evidence was part of a confidential investigation",
+    "“And now the immense potential of our bilateral relationship",
+    "US officials said that a bilateral meeting between Tillerson and Lavrov",
+    "A US special prosecutor, Robert Mueller, has launched a wide-ranging inquiry",
+    "The Kremlin allegedly favored the business mogul",
+    "US officials think Russian agents hacked email accounts",
+    "But Mueller’s inquiry has destabilized US politics",
+]
+
+
+def test_seed_keeps_every_story_paragraph_and_strips_boilerplate_with_reasons(seed):
+    art = extract(seed.read_bytes())
+    assert art.title.startswith("US has no proof of Russia’s interference")
+    assert art.published is not None and art.published.isoformat() == "2017-09-23T05:13:00"
+    for para in SEED_PARAGRAPHS:
+        assert para in art.body
+    assert len(art.body.split("\n\n")) == len(SEED_PARAGRAPHS)
+    for junk in ["US presidential polls", "First Published", "Related Tags", "News Nation App"]:
+        assert junk not in art.body
+    assert art.title not in art.body
+    reasons = {r.text: r.reason for r in art.removed}
+    assert reasons["US presidential polls"] == "repeated caption"
+    assert sum(r.text == "US presidential polls" for r in art.removed) == 2
+    assert reasons["Related Tags:"] == "tags"
+    assert reasons["First Published: Saturday, September 23, 2017 03:18 AM"] == "date line"
+    assert any(
+        r.reason == "app promo" and "Download the News Nation App" in r.text for r in art.removed
+    )
+
+
+def test_html_with_jsonld_keeps_story_and_drops_page_furniture(fixtures):
+    art = extract((fixtures / "jsonld_article.html").read_bytes(), kind="html")
+    assert art.title == "Harbour bridge reopens after storm repairs"
+    assert art.published.isoformat() == "2021-03-14T08:30:00+01:00"
+    assert art.authors == ("Mara Lindqvist", "Tom Okafor")
+    assert art.site == "Coastal Herald"
+    assert "harbour" in art.tags
+    for must in [
+        "reopened to traffic on Sunday morning",
+        "forty metres of steel decking",
+        "We were told it would take a year",
+        "tolls would stay suspended",
+    ]:
+        assert must in art.body
+    for never in [
+        "tracking",
+        "Home",
+        "cookies",
+        "Share on Facebook",
+        "Hidden promotional",
+        "Most read",
+        "All rights reserved",
+        "By Mara Lindqvist",
+        "color: red",
+    ]:
+        assert never not in art.body
+    reasons = {r.reason for r in art.removed}
+    assert {
+        "cookie notice",
+        "share prompt",
+        "hidden element",
+        "sidebar",
+        "page footer",
+        "byline",
+    } <= reasons
+
+
+def test_html_with_xml_prolog_and_plain_meta(fixtures):
+    art = extract((fixtures / "plain_meta.html").read_text(encoding="utf-8"))
+    assert art.title == "Grain prices climb on drought fears"
+    assert art.published.isoformat() == "2019-07-02T15:45:00+00:00"
+    assert art.authors == ("Priya Raman",)
+    assert art.tags == ("agriculture", "weather")
+    assert "Wheat and maize futures rose" in art.body
+    assert "newsletter" not in art.body and "Five things to know" not in art.body
+    assert "Markets" not in art.body
+
+
+def test_hard_wrapped_wire_copy_is_rejoined_and_sign_off_dropped(fixtures):
+    art, blocks = extract_blocks((fixtures / "wire.txt").read_text(), kind="text")
+    assert "alleviating the drought since early January and improving" in art.body
+    assert art.body.count("\n\n") == 1  # two paragraphs: the indent starts the second
+    assert not art.body.rstrip().endswith("Reuter")
+    assert [b.reason for b in blocks if b.reason] == ["sign-off"]
+
+
+def test_record_metadata_wins_over_guessing():
+    art = extract(
+        "Body line one of a story that is long enough.\n\nSecond paragraph here.",
+        kind="text",
+        meta={
+            "title": "Given title",
+            "date": "2020-03-06",
+            "authors": "Ann Lee, Bo Chan",
+            "tags": "a, b",
+        },
+    )
+    assert art.title == "Given title"
+    assert art.published.isoformat() == "2020-03-06T00:00:00"
+    assert art.authors == ("Ann Lee", "Bo Chan") and art.tags == ("a", "b")
+    assert art.body.startswith("Body line one")
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        ("<?xml version='1.0'?><html></html>", "html"),
+        ("<div class='a'>text</div>", "html"),
+        ("Plain headline\n\nA paragraph about <b> tags in prose.", "text"),
+    ],
+)
+def test_sniff_kind(raw, kind):
+    assert sniff_kind(raw) == kind
+
+
+def test_kind_is_validated():
+    with pytest.raises(ValueError, match="kind"):
+        extract("x", kind="pdf")
+
+
+def test_text_blocks_keep_short_lines_separate():
+    blocks = text_blocks("Title\n\nLine one.\nLine two.\n\n\nLast")
+    assert [b.text for b in blocks] == ["Title", "Line one.", "Line two.", "Last"]
+
+
+def test_deeply_nested_html_does_not_crash():
+    html = (
+        "<div>" * 5000
+        + "<p>Deep story text sits here at the bottom of it all.</p>"
+        + "</div>" * 5000
+    )
+    art = extract(html, kind="html")
+    assert "Deep story text" in art.body

@@ -1,0 +1,83 @@
+from newsearch import NewsIndex
+
+
+def make(tmp_path, docs):
+    ix = NewsIndex.create(tmp_path / "ix")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in docs.items():
+        (folder / f"{name}.txt").write_text(text)
+    ix.add_files([folder])
+    return ix
+
+
+def test_documents_with_all_terms_rank_first(tmp_path):
+    ix = make(
+        tmp_path,
+        {
+            "both": "Harbour report\n\nThe inquiry into the harbour collapse opened today.",
+            "one_a": "Inquiry news\n\nAn inquiry, an inquiry, another inquiry and more inquiries here.",
+            "one_b": "Harbour news\n\nThe harbour, the harbour, the old harbour walls stand.",
+        },
+    )
+    hits = ix.search("harbour inquiry").hits
+    assert hits[0].title == "Harbour report"
+    assert {h.title for h in hits} == {"Harbour report", "Inquiry news", "Harbour news"}
+
+
+def test_title_match_outranks_body_match(tmp_path):
+    ix = make(
+        tmp_path,
+        {
+            "a": "Budget vote delayed\n\nLawmakers postponed the decision until next week.",
+            "b": "Lawmakers meet\n\nThe budget vote was one of several items on the agenda today.",
+        },
+    )
+    assert ix.search("budget").hits[0].title == "Budget vote delayed"
+
+
+def test_long_natural_language_query_still_finds_results(tmp_path):
+    ix = make(tmp_path, {"a": "Wheat prices\n\nWheat prices rose as drought hit the plains."})
+    res = ix.search("what is happening to the price of wheat during the drought in the plains")
+    assert res.total == 1
+
+
+def test_boolean_phrase_and_field_syntax(seeded):
+    assert seeded.search("Mueller AND Tillerson").total == 1
+    assert seeded.search("Mueller NOT Lavrov").total == 0
+    assert seeded.search('"special prosecutor"').total == 1
+    assert seeded.search('"prosecutor special"').total == 0
+    assert seeded.search("title:lavrov").total == 1
+    assert seeded.search("title:mueller").total == 0
+    assert seeded.search("author:lindqvist").hits[0].title.startswith("Harbour bridge")
+    assert seeded.search("tag:harbour").total == 1
+
+
+def test_stray_syntax_is_answered_as_words(seeded):
+    for q in [
+        '"Mueller inquiry',
+        "(Mueller inquiry",
+        "Mueller -",
+        "Mueller AND",
+        "title:",
+        "inquiry)",
+        "*",
+        "Mueller^",
+        "[a TO",
+        "Mueller~~",
+    ]:
+        res = seeded.search(q)
+        assert isinstance(res.total, int)
+    assert seeded.search('"Mueller inquiry').total >= 1
+    assert seeded.search("(Mueller inquiry").total >= 1
+
+
+def test_paging(tmp_path):
+    ix = make(
+        tmp_path, {f"d{i}": f"Title {i}\n\nCommon word and more {'common ' * i}" for i in range(7)}
+    )
+    page1 = ix.search("common", limit=3)
+    page3 = ix.search("common", limit=3, page=3)
+    assert page1.total == 7 and [h.rank for h in page1.hits] == [1, 2, 3]
+    assert [h.rank for h in page3.hits] == [7]
+    assert ix.search("common", limit=3, page=9).hits == ()
