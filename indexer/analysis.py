@@ -7,6 +7,7 @@ the on-disk format: rename nothing without bumping schema.FORMAT.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import (
@@ -36,8 +37,11 @@ SETTINGS = {
 _stem_fn: Callable[[str], str] | None = None
 
 
+@lru_cache(maxsize=STEM_CACHE)
 def snowball_stem(word: str) -> str:
     """NLTK's English Snowball stem of one lowercase word (NLTK is imported on first use)."""
+    # The cache lives here, not in Whoosh's StemFilter: Whoosh unpickles a fresh analyzer (and
+    # so a fresh, empty filter cache) with every searcher it opens.
     global _stem_fn
     if _stem_fn is None:
         from nltk.stem.snowball import SnowballStemmer
@@ -79,7 +83,7 @@ def news_analyzer() -> Any:
         | NewsNormalizeFilter()
         | LowercaseFilter()
         | StopFilter(stoplist=STOP_LIST, minsize=2)
-        | StemFilter(stemfn=snowball_stem, cachesize=STEM_CACHE)
+        | StemFilter(stemfn=snowball_stem, cachesize=None)
     )
 
 

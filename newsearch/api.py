@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ class NewsIndex:
         self.path = path
         self._ix = ix
         self.settings = settings
+        # One searcher per thread, refreshed when a writer commits: opening a searcher re-reads
+        # the table of contents and unpickles the schema, too slow to do for every query.
+        self._local = threading.local()
+        self._searchers: list[Any] = []
+        self._lock = threading.Lock()
 
     @classmethod
     def create(cls, path: PathLike, overwrite: bool = False) -> NewsIndex:
@@ -109,13 +115,31 @@ class NewsIndex:
 
         if not isinstance(query, str):
             raise QueryError(f"a query is a string, not {type(query).__name__}")
-        with self._ix.searcher(weighting=search.weighting()) as searcher:
-            try:
-                return search.run(searcher, query, limit=limit, page=page)
-            except NewsearchError:
-                raise
-            except (ValueError, TypeError) as exc:
-                raise QueryError(f"cannot answer {query!r}: {exc}") from exc
+        searcher = self._searcher()
+        try:
+            return search.run(searcher, query, limit=limit, page=page)
+        except NewsearchError:
+            raise
+        except (ValueError, TypeError) as exc:
+            raise QueryError(f"cannot answer {query!r}: {exc}") from exc
+
+    def _searcher(self) -> Any:
+        from newsearch.query import search
+
+        old = getattr(self._local, "searcher", None)
+        if old is None:
+            current = self._ix.searcher(weighting=search.weighting())
+        else:
+            current = old.refresh()
+            if current is old:
+                return old
+        with self._lock:
+            if old is not None:
+                self._searchers.remove(old)
+                old.close()
+            self._searchers.append(current)
+        self._local.searcher = current
+        return current
 
     def get(self, doc_id: str) -> StoredArticle:
         """One stored article by id (a file path is accepted for file-backed articles)."""
@@ -165,7 +189,12 @@ class NewsIndex:
             )
 
     def close(self) -> None:
-        """Release the index (searches open their own searchers, so this is cheap)."""
+        """Close the searchers this index opened and release its files."""
+        with self._lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
         self._ix.close()
 
     def __enter__(self) -> NewsIndex:

@@ -33,14 +33,14 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     top: list[Any] = []
     every = all_words_query(text, searcher.schema) if parsed.strict else None
     if every is not None:
-        strict = searcher.search(every, limit=want, terms=True)
-        snippets.configure(strict)
-        top = list(strict)
+        top = list(searcher.search(every, limit=want, terms=True))
     seen = {h.docnum for h in top}
-    results = searcher.search(parsed.query, limit=want + len(seen), terms=True)
-    snippets.configure(results)
+    # Unoptimised, the collector counts every match as it goes; optimised, Whoosh would skip
+    # blocks and then walk every posting again just to count them for `total`.
+    results = searcher.search(parsed.query, limit=want + len(seen), terms=True, optimize=False)
     top += [h for h in results if h.docnum not in seen][: want - len(top)]
-    hits = [_hit(h, first + i + 1) for i, h in enumerate(top[first:want])]
+    analyzer = searcher.schema["body"].analyzer
+    hits = [_hit(h, first + i + 1, analyzer) for i, h in enumerate(top[first:want])]
     return SearchResults(
         query=text,
         total=len(results),
@@ -49,14 +49,15 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     )
 
 
-def _hit(hit: Any, rank: int) -> Hit:
+def _hit(hit: Any, rank: int, analyzer: Any) -> Hit:
     stored = hit.fields()
+    terms = {t.decode("utf-8") for f, t in hit.matched_terms() if f == "body"}
     return Hit(
         rank=rank,
         id=stored["id"],
         title=stored.get("title", ""),
         score=round(float(hit.score), 4),
-        snippet=snippets.snippet(hit, stored.get("body", "")),
+        snippet=snippets.snippet(stored.get("body", ""), terms, analyzer),
         published=published(stored),
         source=stored.get("source") or stored.get("path", ""),
         url=stored.get("url", ""),

@@ -3,8 +3,8 @@
 import random
 
 import pytest
-
 from conftest import data_dir
+
 from newsearch import NewsIndex
 from newsearch.indexer.sources import decode, file_id
 

@@ -1,0 +1,336 @@
+"""Side-by-side relevance benchmark: newsearch vs. Whoosh, SQLite FTS5, Tantivy and bm25s.
+
+Usage: python benchmarks/relevance.py [--sets time-dev,cran] [--engines ...] [--data DIR]
+[--json OUT]
+
+Data: <repo>/../shared/data/retrieval (or $NEWSEARCH_DATA/retrieval, or --data); each set holds
+docs.jsonl, queries.tsv and qrels.txt. The data is read by path and never copied here.
+
+Scoring uses ir-measures (pytrec_eval backend = trec_eval code). MAP is AP@1000 (trec_eval's
+"map" with the default 1000-document cutoff). Queries with no judged relevant document (grade > 0)
+are left out, as trec_eval does for queries missing from the qrels; a judged query that an engine
+answers with nothing scores 0 (ir-measures' default, i.e. `trec_eval -c`), so an engine cannot gain
+by returning nothing. Every engine searches the same docs (title + text) with the same queries.
+Extra: pip install whoosh3 nltk ir-measures tantivy bm25s PyStemmer
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Doc = dict[str, str]
+Run = dict[str, dict[str, float]]
+Qrels = dict[str, dict[str, int]]
+Searcher = Callable[[str], list[tuple[str, float]]]
+
+SETS = ["time-dev", "cran", "cisi", "cacm", "med"]
+K = 1000
+TOKEN = re.compile(r"\w+")
+WHOOSH_SYNTAX = re.compile(r"[^\w\s.]")  # anything but word chars, spaces and dots (as in U.S.)
+
+
+def load_collection(path: str | Path) -> tuple[list[Doc], dict[str, str], Qrels]:
+    """Read docs.jsonl, queries.tsv and qrels.txt of one test collection."""
+    path = Path(path)
+    with open(path / "docs.jsonl", encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    queries: dict[str, str] = {}
+    for line in (path / "queries.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            qid, _, text = line.partition("\t")
+            queries[qid.strip()] = text.strip()
+    qrels: Qrels = {}
+    for line in (path / "qrels.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            qid, _, docid, grade = line.split()
+            qrels.setdefault(qid, {})[docid] = int(grade)
+    return docs, queries, qrels
+
+
+def evaluate(run: Run, qrels: Qrels) -> dict[str, float]:
+    """Score a run with trec_eval definitions: nDCG@10, MAP (top 1000), P@10, R@100."""
+    import ir_measures
+    from ir_measures import AP, P, R, nDCG
+
+    judged = {q: d for q, d in qrels.items() if any(g > 0 for g in d.values())}
+    run = {q: {d: float(s) for d, s in docs.items()} for q, docs in run.items() if docs}
+    names = {nDCG @ 10: "nDCG@10", AP @ K: "MAP", P @ 10: "P@10", R @ 100: "R@100"}
+    agg = ir_measures.calc_aggregate(list(names), judged, run)
+    return {names[m]: float(v) for m, v in agg.items()} | {"queries": float(len(judged))}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased \\w+ tokens, which FTS5 and Tantivy quote one by one (no query syntax)."""
+    return TOKEN.findall(text.lower())
+
+
+def whoosh_text(text: str) -> str:
+    """Query text with Whoosh syntax removed (operators lower-cased, symbols blanked)."""
+    return WHOOSH_SYNTAX.sub(" ", text.lower())
+
+
+def _whoosh(docs: list[Doc], tmp: str, analyzer: Any, weighting: Any) -> Searcher:
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import MultifieldParser, OrGroup
+
+    schema = Schema(
+        id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer), text=TEXT(analyzer=analyzer)
+    )
+    ix = index.create_in(tmp, schema)
+    with ix.writer(limitmb=256) as w:
+        for d in docs:
+            w.add_document(id=d["id"], title=d.get("title") or "", text=d.get("text") or "")
+    searcher = ix.searcher(weighting=weighting)
+    parser = MultifieldParser(["title", "text"], schema, group=OrGroup)
+
+    def search(q: str) -> list[tuple[str, float]]:
+        hits = searcher.search(parser.parse(whoosh_text(q)), limit=K)
+        return [(h["id"], h.score) for h in hits]
+
+    return search
+
+
+def whoosh_default(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """Whoosh, StemmingAnalyzer, MultifieldParser(title, text) with OrGroup, default BM25F."""
+    from whoosh import scoring
+    from whoosh.analysis import StemmingAnalyzer
+
+    return _whoosh(docs, tmp, StemmingAnalyzer(), scoring.BM25F())
+
+
+def whoosh_snowball_tuned(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """Whoosh with an NLTK Snowball stemmer, BM25F(K1=0.9, B=0.4), OrGroup."""
+    from nltk.stem.snowball import SnowballStemmer
+    from whoosh import scoring
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+
+    stem = SnowballStemmer("english").stem
+    analyzer = RegexTokenizer() | LowercaseFilter() | StopFilter() | StemFilter(stemfn=stem)
+    return _whoosh(docs, tmp, analyzer, scoring.BM25F(B=0.4, K1=0.9))
+
+
+def fts5(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """SQLite FTS5, porter tokenizer, OR of quoted query tokens, ranked by bm25()."""
+    db = sqlite3.connect(os.path.join(tmp, "fts.db"))
+    db.execute("CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, text, tokenize='porter')")
+    db.executemany(
+        "INSERT INTO d VALUES (?, ?, ?)",
+        [(x["id"], x.get("title") or "", x.get("text") or "") for x in docs],
+    )
+    db.commit()
+    sql = "SELECT id, -bm25(d) FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?"
+
+    def search(q: str) -> list[tuple[str, float]]:
+        toks = words(q)
+        return db.execute(sql, (" OR ".join(f'"{t}"' for t in toks), K)).fetchall() if toks else []
+
+    return search
+
+
+def tantivy_en(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """Tantivy, en_stem tokenizer on title and text, OR of quoted query tokens."""
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw")
+    sb.add_text_field("title", tokenizer_name="en_stem")
+    sb.add_text_field("text", tokenizer_name="en_stem")
+    ix = tantivy.Index(sb.build(), path=tmp)
+    w = ix.writer()
+    for d in docs:
+        w.add_document(
+            tantivy.Document(id=d["id"], title=d.get("title") or "", text=d.get("text") or "")
+        )
+    w.commit()
+    w.wait_merging_threads()
+    ix.reload()
+    searcher = ix.searcher()
+
+    def search(q: str) -> list[tuple[str, float]]:
+        toks = words(q)
+        if not toks:
+            return []
+        query = ix.parse_query(" ".join(f'"{t}"' for t in toks), ["title", "text"])
+        hits = searcher.search(query, K).hits
+        return [(searcher.doc(a)["id"][0], s) for s, a in hits]
+
+    return search
+
+
+def bm25s_default(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """bm25s with default settings (Lucene BM25, English stop words), PyStemmer if present."""
+    import bm25s
+
+    try:
+        import Stemmer
+
+        stemmer: Any = Stemmer.Stemmer("english")
+    except ImportError:
+        stemmer = None
+    ids = [d["id"] for d in docs]
+    corpus = [f"{d.get('title') or ''}\n{d.get('text') or ''}" for d in docs]
+    retriever = bm25s.BM25()
+    retriever.index(
+        bm25s.tokenize(corpus, stemmer=stemmer, show_progress=False), show_progress=False
+    )
+    k = min(K, len(ids))
+
+    def search(q: str) -> list[tuple[str, float]]:
+        toks = bm25s.tokenize([q], stemmer=stemmer, return_ids=False, show_progress=False)
+        if not toks[0]:
+            return []
+        idx, scores = retriever.retrieve(toks, k=k, show_progress=False)
+        return [(ids[i], float(s)) for i, s in zip(idx[0], scores[0], strict=True) if s > 0]
+
+    return search
+
+
+def newsearch(docs: list[Doc], tmp: str, path: Path) -> Searcher:
+    """The product under test, through its public API only."""
+    from newsearch import NewsIndex
+
+    ix = NewsIndex.create(tmp, overwrite=True)
+    ix.add_files([path / "docs.jsonl"])
+
+    def search(q: str) -> list[tuple[str, float]]:
+        return [(str(h.id), float(h.score)) for h in ix.search(q, limit=K).hits]
+
+    return search
+
+
+ENGINES: dict[str, Callable[[list[Doc], str, Path], Searcher]] = {
+    "whoosh-default": whoosh_default,
+    "whoosh-snowball-tuned": whoosh_snowball_tuned,
+    "fts5": fts5,
+    "tantivy": tantivy_en,
+    "bm25s": bm25s_default,
+    "newsearch": newsearch,
+}
+
+
+def run_engine(
+    name: str, path: Path, docs: list[Doc], queries: dict[str, str], qrels: Qrels
+) -> dict[str, float] | None:
+    """Build one engine on a set, run all queries, return metrics plus timings (None = skipped)."""
+    with tempfile.TemporaryDirectory(prefix=f"rel-{name}-") as tmp:
+        t0 = time.perf_counter()
+        try:
+            search = ENGINES[name](docs, tmp, path)
+        except ImportError as e:
+            print(
+                f"  skip {name}: {e} (pip install it, or `pip install -e .` for newsearch)",
+                file=sys.stderr,
+            )
+            return None
+        t1 = time.perf_counter()
+        run: Run = {}
+        slowest = 0.0
+        for qid, q in queries.items():
+            t = time.perf_counter()
+            run[qid] = {}
+            for docid, score in search(q):  # keep the first (best) score of a duplicate id
+                run[qid].setdefault(docid, float(score))
+            slowest = max(slowest, time.perf_counter() - t)
+        t2 = time.perf_counter()
+    return evaluate(run, qrels) | {"build_s": t1 - t0, "query_s": t2 - t1, "max_q_s": slowest}
+
+
+def table(
+    results: dict[str, dict[str, Any]], engines: list[str], metrics: list[str], fmt: str = ".3f"
+) -> str:
+    """Render rows = sets, columns = engine x metric ("-" where an engine was skipped)."""
+    w = max(8, *(len(m) + 1 for m in metrics))
+    cw = max(len(metrics) * w, 15)
+    head1 = f"{'':9}" + "".join(f"| {e[: cw - 1]:<{cw - 1}}" for e in engines)
+    head2 = f"{'set':9}" + "".join(
+        f"|{''.join(f'{m:>{w}}' for m in metrics):>{cw}}" for _ in engines
+    )
+    lines = [head1, head2, "-" * len(head2)]
+    for s, res in results.items():
+        cells = [
+            "".join(f"{res[e][m]:>{w}{fmt}}" if res.get(e) else f"{'-':>{w}}" for m in metrics)
+            for e in engines
+        ]
+        lines.append(f"{s:9}" + "".join(f"|{c:>{cw}}" for c in cells))
+    return "\n".join(lines)
+
+
+def best_lines(results: dict[str, dict[str, Any]], metrics: list[str]) -> str:
+    """One line per set: best peer (newsearch excluded) per metric, and whether newsearch >= it."""
+    lines = []
+    for s, res in results.items():
+        parts, ns = [], res.get("newsearch")
+        for m in metrics:
+            peers = {e: r[m] for e, r in res.items() if r and e != "newsearch"}
+            if peers:
+                top = max(peers, key=lambda e, p=peers: p[e])
+                ok = "not run" if not ns else f"{ns[m]:.3f} {ns[m] >= peers[top] - 1e-9}"
+                parts.append(f"{m} {top} {peers[top]:.3f} (newsearch >= best: {ok})")
+        lines.append(f"{s:9} best peer: " + "; ".join(parts))
+    return "\n".join(lines)
+
+
+def default_data() -> Path:
+    """Data directory: $NEWSEARCH_DATA/retrieval, else <repo>/../shared/data/retrieval."""
+    if os.environ.get("NEWSEARCH_DATA"):
+        return Path(os.environ["NEWSEARCH_DATA"]) / "retrieval"
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "retrieval"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="write all numbers here")
+    a = ap.parse_args(argv)
+    data = a.data or default_data()
+    engines = [e.strip() for e in a.engines.split(",") if e.strip()]
+    if unknown := [e for e in engines if e not in ENGINES]:
+        ap.error(f"unknown engines {unknown}; choose from {list(ENGINES)}")
+    results: dict[str, dict[str, Any]] = {}
+    for s in [x.strip() for x in a.sets.split(",") if x.strip()]:
+        if not (data / s / "docs.jsonl").exists():
+            print(f"skip set {s}: no {data / s / 'docs.jsonl'}", file=sys.stderr)
+            continue
+        docs, queries, qrels = load_collection(data / s)
+        print(f"{s}: {len(docs)} docs, {len(queries)} queries", file=sys.stderr)
+        results[s] = {e: run_engine(e, data / s, docs, queries, qrels) for e in engines}
+    if not results:
+        print(f"no data under {data}", file=sys.stderr)
+        return 1
+    print(
+        table(results, engines, ["nDCG@10", "MAP"]),
+        best_lines(results, ["nDCG@10", "MAP"]),
+        "",
+        table(results, engines, ["P@10", "R@100"]),
+        "",
+        "seconds: index build, all queries",
+        table(results, engines, ["build_s", "query_s"], ".2f"),
+        "slowest single query (s): "
+        + ", ".join(
+            f"{e} {max(r[e]['max_q_s'] for r in results.values() if r.get(e)):.3f}"
+            for e in engines
+            if any(r.get(e) for r in results.values())
+        ),
+        sep="\n",
+    )
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
