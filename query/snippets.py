@@ -17,7 +17,7 @@ def sentences(body: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(body):
         if m.start() > start:
-            spans.append((start, m.start() if body[m.start() - 1] not in "”\")’" else m.end()))
+            spans.append((start, m.start() if body[m.start() - 1] not in '”")’' else m.end()))
         start = m.end()
     if start < len(body):
         spans.append((start, len(body)))

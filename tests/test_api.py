@@ -21,8 +21,15 @@ from newsearch import (
 
 
 def test_public_names_are_exported():
-    for name in ["NewsIndex", "extract", "Article", "Hit", "SearchResults", "IndexReport",
-                 "NewsearchError"]:
+    for name in [
+        "NewsIndex",
+        "extract",
+        "Article",
+        "Hit",
+        "SearchResults",
+        "IndexReport",
+        "NewsearchError",
+    ]:
         assert name in newsearch.__all__ and hasattr(newsearch, name)
     assert issubclass(IndexNotFoundError, NewsearchError)
     assert isinstance(extract("Headline\n\nA story.", kind="text"), Article)

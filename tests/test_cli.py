@@ -130,8 +130,12 @@ def test_usage_error_is_exit_2(workdir):
 
 
 def test_real_process_prints_no_traceback(workdir):
-    p = subprocess.run([sys.executable, "-m", "newsearch", "query", "x"],
-                       capture_output=True, text=True, cwd=workdir)
+    p = subprocess.run(
+        [sys.executable, "-m", "newsearch", "query", "x"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+    )
     assert p.returncode == 1
     assert p.stderr.startswith("Error: ") and "Traceback" not in p.stderr
     assert p.stdout == ""
