@@ -6,6 +6,7 @@ the on-disk format: rename nothing without bumping schema.FORMAT.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -85,6 +86,34 @@ def news_analyzer() -> Any:
         | StopFilter(stoplist=STOP_LIST, minsize=2)
         | StemFilter(stemfn=snowball_stem, cachesize=None)
     )
+
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+@lru_cache(maxsize=STEM_CACHE)
+def index_term(word: str) -> str | None:
+    """The index term one token becomes (None for a stop word): news_analyzer(), one word at a time.
+
+    Snippets find matches with this over the stored text: a regex pass and a cached lookup per
+    word, instead of running the whole filter chain over every hit's body.
+    """
+    text = word.replace("’", "'")
+    if "'" in text:
+        if text.lower().endswith("'s"):
+            text = text[:-2]
+        elif text.endswith("'"):
+            text = text[:-1]
+    text = text.replace(".", "").lower()
+    if len(text) < 2 or text in STOP_LIST:
+        return None
+    return snowball_stem(text)
+
+
+def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) for each token of the text, as the index's tokenizer cuts them."""
+    for m in _TOKEN.finditer(text):
+        yield m.start(), m.end(), m.group()
 
 
 def name_analyzer() -> Any:

@@ -22,6 +22,7 @@ from newsearch.errors import (
 from newsearch.indexer.extract import extract
 from newsearch.models import (
     Article,
+    Contribution,
     Failure,
     Hit,
     IndexReport,
@@ -33,6 +34,7 @@ from newsearch.models import (
 
 __all__ = [
     "Article",
+    "Contribution",
     "DocumentNotFoundError",
     "Failure",
     "Hit",

@@ -109,15 +109,17 @@ class NewsIndex:
             paths = [paths]
         return writer.add_files(self._ix, paths, wait=wait, workers=workers, progress=progress)
 
-    def search(self, query: str, limit: int = 10, page: int = 1) -> SearchResults:
-        """Ranked hits for a query string, with highlighted snippets."""
+    def search(
+        self, query: str, limit: int = 10, page: int = 1, explain: bool = False
+    ) -> SearchResults:
+        """Ranked hits for a query string, with highlighted snippets (and score breakdowns)."""
         from newsearch.query import search
 
         if not isinstance(query, str):
             raise QueryError(f"a query is a string, not {type(query).__name__}")
         searcher = self._searcher()
         try:
-            return search.run(searcher, query, limit=limit, page=page)
+            return search.run(searcher, query, limit=limit, page=page, explain=explain)
         except NewsearchError:
             raise
         except (ValueError, TypeError) as exc:

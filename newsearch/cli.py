@@ -94,13 +94,17 @@ def query_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print results as one JSON object.")
     ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show which words matched where, and their share.")
+    ] = False,
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch import render
     from newsearch.api import NewsIndex
 
     with user_errors():
-        results = NewsIndex.open(_state["index"]).search(text, limit=limit, page=page)
+        ix = NewsIndex.open(_state["index"])
+        results = ix.search(text, limit=limit, page=page, explain=explain)
         if as_json:
             _json(render.results_dict(results))
         else:
@@ -163,6 +167,29 @@ def stats_cmd(
             _json(render.asdict(stats))
         else:
             render.stats(stats)
+
+
+@app.command("eval")
+def eval_cmd(
+    queries: Annotated[Path, typer.Option(help="Queries: one 'id<TAB>text' per line.")],
+    qrels: Annotated[Path, typer.Option(help="Judgments, TREC format: 'qid 0 docid grade'.")],
+    docs: Annotated[
+        Path | None, typer.Option(help="Documents to index first (else the --index is used).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score the ranking on a test collection: nDCG@10, MAP, P@10, R@100."""
+    from newsearch.api import NewsIndex
+    from newsearch.evaluate import evaluate
+
+    with user_errors():
+        ix = None if docs else NewsIndex.open(_state["index"])
+        scores = evaluate(docs, queries, qrels, ix=ix)
+        if as_json:
+            _json(scores)
+        else:
+            for name, value in scores.items():
+                typer.echo(f"{name:>18}  {value:.4f}")
 
 
 def main() -> None:

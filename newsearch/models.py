@@ -29,6 +29,17 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """One matched word of a hit: the stem it matched, where, and its share of the score."""
+
+    word: str
+    term: str
+    field: str
+    frequency: float
+    score: float
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked search result."""
 
@@ -40,6 +51,7 @@ class Hit:
     published: datetime | None
     source: str
     url: str = ""
+    explanation: tuple[Contribution, ...] = ()
 
 
 @dataclass(frozen=True)

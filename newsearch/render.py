@@ -120,6 +120,7 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
                 "score": h.score,
                 "snippet": h.snippet,
                 "url": h.url,
+                **({"explanation": [asdict(c) for c in h.explanation]} if h.explanation else {}),
             }
             for h in res.hits
         ],
@@ -141,6 +142,20 @@ def results(res: SearchResults) -> None:
         snippet = _MARK.sub(lambda m: _c(m.group(1), "1;33", True), h.snippet) if on else h.snippet
         for line in textwrap.wrap(snippet, 96) or [""]:
             _out("    " + line)
+        if h.explanation:
+            explanation(h, on)
+
+
+def explanation(h: Any, on: bool) -> None:
+    """Per matched word: the stem, the field, how often, and its share of the score."""
+    for c in h.explanation:
+        line = f"{c.word!r} matched {c.term!r} {c.frequency:g}× in the {c.field}: +{c.score:.2f}"
+        _out(_c("      " + line, "2", on))
+    total = sum(c.score for c in h.explanation)
+    if abs(total - h.score) > 0.005:
+        # Whoosh's coordination factor rewards a hit for the share of query words it holds.
+        line = f"sum {total:.2f}, {h.score:.2f} after weighing how many query words matched"
+        _out(_c("      " + line, "2", on))
 
 
 def article_dict(a: Article) -> dict[str, Any]:
@@ -151,7 +166,7 @@ def article_dict(a: Article) -> dict[str, Any]:
 def cleaned(a: Article, blocks: list[Any]) -> None:
     """The extracted article and every block, kept (+) or stripped (-) with its reason."""
     on = styled()
-    _out(f"Title:     {a.title}")
+    _out(f"Title:     {a.title or '(none found)'}")
     _out(f"Published: {a.published.isoformat() if a.published else '-'}")
     _out(f"Authors:   {', '.join(a.authors) or '-'}")
     _out(f"Tags:      {', '.join(a.tags) or '-'}")
@@ -170,7 +185,7 @@ def cleaned(a: Article, blocks: list[Any]) -> None:
 def stored(a: StoredArticle) -> None:
     """One indexed article in full."""
     on = styled()
-    _out(_c(a.title, "1", on))
+    _out(_c(a.title or "(untitled)", "1", on))
     _out(f"id:        {a.id}")
     _out(f"published: {a.published.isoformat() if a.published else '-'}")
     _out(f"authors:   {', '.join(a.authors) or '-'}")

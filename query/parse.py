@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ class ParsedQuery:
 
     query: Query
     strict: bool  # False when the text could not be read as query syntax and was taken as words
+    plain: bool = False  # True for plain words (no syntax): the all-words-first tier applies
 
 
 def make_parser(schema: Any) -> qparser.QueryParser:
@@ -39,8 +41,10 @@ def make_parser(schema: Any) -> qparser.QueryParser:
 
 def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> ParsedQuery:
     """Read a query string; stray syntax falls back to its plain words rather than an error."""
+    text = normalise(text)
+    if not _SYNTAX.search(text):
+        return ParsedQuery(words_query(text, schema), True, plain=True)
     parser = parser or make_parser(schema)
-    text = text.replace("“", '"').replace("”", '"')
     try:
         q = lift_nots(parser.parse(text))
         if q is not NullQuery or not _WORD.search(text):
@@ -48,6 +52,15 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
     except Exception:  # noqa: BLE001 - any parser failure means "read it as words"
         pass
     return ParsedQuery(words_query(text, schema), False)
+
+
+def normalise(text: str) -> str:
+    """Curly quotes to straight; a query typed all in capitals is read as plain words."""
+    text = text.replace("“", '"').replace("”", '"')
+    # In capitals, AND/OR/NOT/TO are ordinary words ("HOW TO VOTE OR ABSTAIN"), not operators.
+    if not any(c.islower() for c in text) and len(_WORD.findall(text)) >= 4:
+        text = text.lower()
+    return text
 
 
 def lift_nots(q: Query) -> Query:
@@ -68,29 +81,40 @@ def lift_nots(q: Query) -> Query:
 
 
 def all_words_query(text: str, schema: Any) -> Query | None:
-    """For plain words only: the query matching articles that hold every word (in any field)."""
-    if _SYNTAX.search(text):
-        return None
+    """The query matching articles that hold every word of a plain-words query (in any field)."""
     groups = []
-    for word in _WORD.findall(text):
-        terms = [
-            Term(f, t.text, boost=FIELD_BOOSTS[f])
-            for f in SEARCH_FIELDS
-            for t in schema[f].analyzer(word)
-        ]
-        if terms:
-            groups.append(Or(terms))
+    for stem, n in Counter(_stems(text, schema)).items():
+        groups.append(Or([Term(f, stem, boost=FIELD_BOOSTS[f] * n) for f in SEARCH_FIELDS]))
     return And(groups) if len(groups) > 1 else None
 
 
 def words_query(text: str, schema: Any) -> Query:
-    """An OR of the text's analysed words over the search fields, syntax ignored."""
-    terms: list[Query] = []
-    for fieldname in SEARCH_FIELDS:
-        analyzer = schema[fieldname].analyzer
-        boost = FIELD_BOOSTS[fieldname]
-        for word in _WORD.findall(text):
-            terms.extend(Term(fieldname, t.text, boost=boost) for t in analyzer(word))
+    """An OR of the text's analysed words over the search fields, syntax ignored.
+
+    A word typed twice counts twice (its boost doubles): in a long question the repeated word is
+    what the question is about, and Whoosh's parser would silently count it once.
+    """
+    counts = Counter(_stems(text, schema))
+    terms: list[Query] = [
+        Term(f, stem, boost=FIELD_BOOSTS[f] * n)
+        for stem, n in counts.items()
+        for f in SEARCH_FIELDS
+    ]
     if not terms:
         return NullQuery
     return Or(terms, scale=COORD)
+
+
+def _stems(text: str, schema: Any) -> list[str]:
+    # The title and body share one analyzer; the body's is the one saved with the index.
+    return [t.text for t in schema["body"].analyzer(text)]
+
+
+def query_words(text: str, schema: Any) -> dict[str, str]:
+    """index term → the word the person typed that produced it (for explanations)."""
+    analyzer = schema["body"].analyzer
+    out: dict[str, str] = {}
+    for word in _WORD.findall(text):
+        for tok in analyzer(word):
+            out.setdefault(tok.text, word)
+    return out

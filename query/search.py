@@ -2,26 +2,53 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from math import log
 from typing import Any
 
 from whoosh import scoring
 
 from newsearch.models import Hit, SearchResults
+from newsearch.query import explain as explain_mod
 from newsearch.query import snippets
-from newsearch.query.parse import all_words_query, parse
+from newsearch.query.parse import all_words_query, parse, query_words
 
 # Whoosh's BM25F defaults; the title gets its own length normalisation.
 K1 = 1.2
 B = 0.75
+ALL_WORDS_FIRST = True
+
+
+class NewsBM25F(scoring.BM25F):
+    """Whoosh's BM25F with the Robertson–Spärck Jones idf that Lucene and Anserini use.
+
+    Whoosh's own idf, log(N / (df + 1)) + 1, never falls below 1, so a word in every article
+    ("said", "what", "about") still weighs as much as a third of a rare name; in long
+    natural-language queries those words drown the ones that matter.
+    """
+
+    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+        """Inverse document frequency, near zero for a word most articles hold."""
+        parent = searcher.get_parent()
+        df = parent.doc_frequency(fieldname, text)
+        n = parent.doc_count_all()
+        return log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+IDF = "rsj"
 
 
 def weighting() -> scoring.WeightingModel:
     """The ranking function every search uses."""
-    return scoring.BM25F(B=B, K1=K1)
+    if IDF == "whoosh":
+        return scoring.BM25F(B=B, K1=K1)
+    return NewsBM25F(B=B, K1=K1)
 
 
-def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResults:
+def run(
+    searcher: Any, text: str, limit: int = 10, page: int = 1, explain: bool = False
+) -> SearchResults:
     """Answer one query string with a page of ranked, snippeted hits."""
     limit = max(1, int(limit))
     page = max(1, int(page))
@@ -31,7 +58,7 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     # Articles holding every word of a plain-words query come first, each tier by BM25F; the
     # rest of the OR still answers long natural-language queries that no article fully matches.
     top: list[Any] = []
-    every = all_words_query(text, searcher.schema) if parsed.strict else None
+    every = all_words_query(text, searcher.schema) if parsed.plain and ALL_WORDS_FIRST else None
     if every is not None:
         top = list(searcher.search(every, limit=want, terms=True))
     seen = {h.docnum for h in top}
@@ -39,8 +66,14 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     # blocks and then walk every posting again just to count them for `total`.
     results = searcher.search(parsed.query, limit=want + len(seen), terms=True, optimize=False)
     top += [h for h in results if h.docnum not in seen][: want - len(top)]
-    analyzer = searcher.schema["body"].analyzer
-    hits = [_hit(h, first + i + 1, analyzer) for i, h in enumerate(top[first:want])]
+    hits = [_hit(h, first + i + 1) for i, h in enumerate(top[first:want])]
+    if explain:
+        boosts = explain_mod.term_boosts(parsed.query)
+        words = query_words(text, searcher.schema)
+        hits = [
+            replace(hit, explanation=explain_mod.contributions(searcher, h, boosts, words))
+            for hit, h in zip(hits, top[first:want], strict=True)
+        ]
     return SearchResults(
         query=text,
         total=len(results),
@@ -49,15 +82,16 @@ def run(searcher: Any, text: str, limit: int = 10, page: int = 1) -> SearchResul
     )
 
 
-def _hit(hit: Any, rank: int, analyzer: Any) -> Hit:
+def _hit(hit: Any, rank: int) -> Hit:
     stored = hit.fields()
     terms = {t.decode("utf-8") for f, t in hit.matched_terms() if f == "body"}
     return Hit(
         rank=rank,
         id=stored["id"],
-        title=stored.get("title", ""),
+        # An untitled article (a record without one) is shown by its opening words.
+        title=stored.get("title") or snippets.lead(stored.get("body", ""), 80),
         score=round(float(hit.score), 4),
-        snippet=snippets.snippet(stored.get("body", ""), terms, analyzer),
+        snippet=snippets.snippet(stored.get("body", ""), terms),
         published=published(stored),
         source=stored.get("source") or stored.get("path", ""),
         url=stored.get("url", ""),

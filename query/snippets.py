@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import lru_cache
+
+from newsearch.indexer.analysis import index_term, word_spans
 
 MARK_START = "**"
 MARK_END = "**"
@@ -12,47 +14,66 @@ SENTENCES = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
 
 
-def sentences(body: str) -> list[tuple[int, int]]:
-    """Character spans of the body's sentences (paragraph breaks end a sentence too)."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(body):
-        if m.start() > start:
-            spans.append((start, m.start() if body[m.start() - 1] not in '”")’' else m.end()))
+def sentence_at(body: str, pos: int) -> tuple[int, int]:
+    """The span of the sentence holding character ``pos`` (a paragraph break ends one too)."""
+    start = 0
+    for m in _SENTENCE_END.finditer(body, max(0, pos - 600), pos):
         start = m.end()
-    if start < len(body):
-        spans.append((start, len(body)))
-    return [(a, b) for a, b in spans if body[a:b].strip()]
+    m = _SENTENCE_END.search(body, pos)
+    end = m.start() if m else len(body)
+    if m and body[m.start() - 1 : m.start()] in '”")’' and m.start() > pos:
+        end = m.start()
+    # Keep a closing quote with its sentence: "… he said.”" reads better than "… he said."
+    while end < len(body) and body[end] in '”")’':
+        end += 1
+    return start, end
 
 
-def snippet(body: str, terms: set[str], analyzer: Any) -> str:
+@lru_cache(maxsize=1024)
+def candidates(terms: frozenset[str]) -> re.Pattern[str]:
+    """A regex for the words that may turn into one of these index terms.
+
+    A Snowball stem keeps the start of its word, so words starting like a stem are the only
+    ones worth analysing; dotted acronyms ("U.S." for "us") are allowed for short terms.
+    """
+    alts = set()
+    for t in terms:
+        alts.add(re.escape(t[: max(2, len(t) - 1)]))
+        if len(t) <= 4 and t.isalpha():
+            alts.add(r"\.?".join(map(re.escape, t)))
+    pattern = r"\b(?:" + "|".join(sorted(alts, key=len, reverse=True)) + r")[\w.]*(?:['’]\w+)*"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def snippet(body: str, terms: set[str]) -> str:
     """The best sentences for these index terms, matches marked; the opening when none match.
 
-    Only sentences holding a term's first letters are analysed, and with the index's own
-    analyzer, so a match is exactly what the index matched and the words shown are the
-    article's (never stems).
+    Words are matched by the index term they turn into, so a match is exactly what the index
+    matched, and what is shown is the article's own words, never stems.
     """
     if not terms or not body:
         return lead(body)
-    lowered = body.lower()
-    prefixes = {t[:3] for t in terms}
-    scored = []
-    for a, b in sentences(body):
-        chunk = lowered[a:b]
-        if not any(p in chunk for p in prefixes):
-            continue
-        spans, found = [], set()
-        for tok in analyzer(body[a:b], chars=True, positions=False):
-            if tok.text in terms:
-                spans.append((a + tok.startchar, a + tok.endchar))
-                found.add(tok.text)
-        if spans:
-            scored.append((len(found), len(spans), -a, (a, b), spans))
-    if not scored:
+    marks = []
+    for m in candidates(frozenset(terms)).finditer(body):
+        for a, b, word in word_spans(m.group()):
+            if index_term(word) in terms:
+                marks.append((m.start() + a, m.start() + b))
+    if not marks:
         return lead(body)
+    by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    span = (-1, -1)
+    for a, b in marks:
+        if not span[0] <= a < span[1]:
+            span = sentence_at(body, a)
+        by_sentence.setdefault(span, []).append((a, b))
+    scored = [
+        (len({index_term(body[a:b]) for a, b in inside}), len(inside), -span[0], span, inside)
+        for span, inside in by_sentence.items()
+    ]
     best = sorted(scored, reverse=True)[:SENTENCES]
     best.sort(key=lambda s: s[3][0])
     budget = max(140, MAX_CHARS // len(best))
-    pieces = [_mark(body, span, marks, budget) for *_, span, marks in best]
+    pieces = [_mark(body, span, spans, budget) for *_, span, spans in best]
     # One ellipsis between pieces is enough.
     return " … ".join(p.removesuffix(" …").removeprefix("… ") for p in pieces[:-1]) + (
         " … " + pieces[-1].removeprefix("… ") if len(pieces) > 1 else pieces[-1]

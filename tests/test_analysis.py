@@ -1,6 +1,12 @@
 import pickle
 
-from newsearch.indexer.analysis import analyze, news_analyzer, snowball_stem
+from newsearch.indexer.analysis import (
+    analyze,
+    index_term,
+    news_analyzer,
+    snowball_stem,
+    word_spans,
+)
 
 
 def test_inflections_and_possessives_meet():
@@ -35,3 +41,11 @@ def test_analyzer_pickles_by_reference():
     # Whoosh stores the analyzer in the index; it must come back working.
     ana = pickle.loads(pickle.dumps(news_analyzer()))
     assert [t.text for t in ana("Inquiries")] == ["inquiri"]
+
+
+def test_index_term_matches_the_analyzer_word_for_word(seed):
+    # Snippets rely on index_term() turning a word into exactly what the analyzer indexed.
+    text = seed.read_text(encoding="utf-8") + " U.S. Mueller’s don't it's a I 42 Zürich café’s"
+    expected = [t.text for t in news_analyzer()(text)]
+    got = [index_term(w) for _, _, w in word_spans(text)]
+    assert [g for g in got if g is not None] == expected

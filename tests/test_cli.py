@@ -139,3 +139,27 @@ def test_real_process_prints_no_traceback(workdir):
     assert p.returncode == 1
     assert p.stderr.startswith("Error: ") and "Traceback" not in p.stderr
     assert p.stdout == ""
+
+
+def test_query_explain(workdir):
+    run("index")
+    out = run("query", "Mueller inquiry", "--explain").output
+    assert "'Mueller' matched 'mueller'" in out and "in the body" in out
+    data = json.loads(run("query", "Mueller inquiry", "--explain", "--json").output)
+    assert {c["term"] for c in data["hits"][0]["explanation"]} == {"mueller", "inquiri"}
+
+
+def test_eval_command(workdir, fixtures):
+    coll = fixtures.parent / "minicoll"
+    r = run(
+        "eval",
+        "--docs",
+        str(coll / "docs.jsonl"),
+        "--queries",
+        str(coll / "queries.tsv"),
+        "--qrels",
+        str(coll / "qrels.txt"),
+        "--json",
+    )
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["queries"] == 3

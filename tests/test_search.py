@@ -1,3 +1,5 @@
+import pytest
+
 from newsearch import NewsIndex
 
 
@@ -81,3 +83,25 @@ def test_paging(tmp_path):
     assert page1.total == 7 and [h.rank for h in page1.hits] == [1, 2, 3]
     assert [h.rank for h in page3.hits] == [7]
     assert ix.search("common", limit=3, page=9).hits == ()
+
+
+def test_explain_lists_each_matched_word_with_its_share(seeded):
+    hit = seeded.search("Mueller's inquiries", explain=True).hits[0]
+    got = {(c.word, c.term, c.field) for c in hit.explanation}
+    assert ("Mueller's", "mueller", "body") in got and ("inquiries", "inquiri", "body") in got
+    assert all(c.score > 0 and c.frequency >= 1 for c in hit.explanation)
+    assert sum(c.score for c in hit.explanation) == pytest.approx(hit.score, rel=0.01)
+    assert seeded.search("Mueller").hits[0].explanation == ()
+
+
+def test_repeated_query_word_counts_twice(tmp_path):
+    ix = make(
+        tmp_path,
+        {
+            "a": "Alpha report\n\nThe budget was approved after a long vote on the harbour.",
+            "b": "Beta report\n\nThe harbour was busy; budget talks went on elsewhere in town.",
+        },
+    )
+    once = {h.title: h.score for h in ix.search("budget harbour").hits}
+    twice = {h.title: h.score for h in ix.search("budget budget harbour").hits}
+    assert twice["Alpha report"] > once["Alpha report"]
