@@ -45,9 +45,9 @@ def snowball_stem(word: str) -> str:
     # so a fresh, empty filter cache) with every searcher it opens.
     global _stem_fn
     if _stem_fn is None:
-        from nltk.stem.snowball import SnowballStemmer
+        from newsearch.indexer.stemmer import english_stemmer
 
-        _stem_fn = SnowballStemmer("english").stem
+        _stem_fn = english_stemmer()
     return _stem_fn(word)
 
 

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from whoosh.index import LockError
 
 from newsearch.errors import IndexLockedError, NewsearchError, SourceError
 from newsearch.indexer.extract import extract
-from newsearch.indexer.sources import RawDoc, SourceFile, find_files, load
+from newsearch.indexer.sources import RawDoc, SourceFile, file_id, find_files, load
 from newsearch.models import Article, Failure, IndexReport
 
 Progress = Callable[[int, int], None]
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
-PARALLEL_MIN_FILES = 64  # below this a worker pool costs more than it saves
+PARALLEL_MIN_FILES = 64
+RUN_LOCK = "newsearch.lock"
+# No news article is this long; such a file is a dump or a log, and would stall the writer.
+MAX_ARTICLE_CHARS = 8 * 2**20  # below this a worker pool costs more than it saves
 
 
 @dataclass
@@ -75,7 +81,11 @@ def prepare(src: SourceFile, known_digest: str = "") -> Prepared:
         out.failures.append(Failure(src.path, str(exc).removeprefix(src.path + ": ")))
         return out
     for raw in raws:
-        where = raw.path if raw.id.startswith(raw.path) else f"{raw.path} [{raw.id}]"
+        where = raw.path if raw.id == file_id(raw.path) else f"{raw.path} [{raw.id}]"
+        if len(raw.content) > MAX_ARTICLE_CHARS:
+            size = len(raw.content) / 2**20
+            out.failures.append(Failure(where, f"{size:.0f} MB of text is not one article"))
+            continue
         try:
             art = extract(raw.content, kind=raw.kind, meta=raw.meta)
         except NewsearchError as exc:
@@ -114,15 +124,71 @@ def open_writer(ix: Any, wait: float) -> Any:
             time.sleep(0.2)
 
 
-def _prepared(todo: list[tuple[SourceFile, str]], workers: int) -> Iterator[Prepared]:
+def _worker_init(lock_fd: int) -> None:
+    """Set up an extraction worker: it dies with its parent and holds none of its locks."""
+    # Ctrl-C is the parent's to handle: it cancels the open batch and keeps what is committed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock_fd >= 0:
+        # A forked copy of the run lock would keep the index locked after the parent is killed.
+        os.close(lock_fd)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        # Without this, workers of a SIGKILLed run live on as orphans, blocked on their queue.
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _prepared(
+    todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1
+) -> Iterator[Prepared]:
     if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
         for src, digest in todo:
             yield prepare(src, digest)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(lock_fd,))
+    try:
         srcs = [s for s, _ in todo]
         digests = [d for _, d in todo]
         yield from pool.map(prepare, srcs, digests, chunksize=8)
+    finally:
+        # On Ctrl-C or an error, queued files are dropped instead of being finished first.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def run_lock(folder: str, wait: float) -> Iterator[int]:
+    """Hold the index's run lock for a whole indexing run, waiting up to ``wait`` seconds.
+
+    Whoosh's own lock is let go at every batch commit; this one keeps a second run from
+    slipping in between batches. flock is released by the kernel if the process dies.
+    """
+    import fcntl
+
+    fd = os.open(os.path.join(folder, RUN_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another indexing run holds the index at {folder} (waited {wait:g} s)"
+                    ) from None
+                time.sleep(0.1)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+class IndexingInterrupted(KeyboardInterrupt):
+    """Ctrl-C during indexing; ``report`` says what was committed before it."""
+
+    def __init__(self, report: IndexReport) -> None:
+        super().__init__("indexing interrupted")
+        self.report = report
 
 
 def add_files(
@@ -135,6 +201,19 @@ def add_files(
     batch_docs: int = BATCH_DOCS,
 ) -> IndexReport:
     """Index files and folders incrementally; a broken file is reported and the rest indexed."""
+    with run_lock(ix.storage.folder, wait) as lock_fd:
+        return _add_files(ix, paths, wait, workers, progress, batch_docs, lock_fd)
+
+
+def _add_files(
+    ix: Any,
+    paths: Iterable[str | os.PathLike[str]],
+    wait: float,
+    workers: int | None,
+    progress: Progress | None,
+    batch_docs: int,
+    lock_fd: int,
+) -> IndexReport:
     started = time.perf_counter()
     files, failures = find_files(paths)
     with ix.reader() as reader:
@@ -153,8 +232,26 @@ def add_files(
     writer = None
     pending = 0
     done = len(files) - len(todo)
+    committed = dict(counts)  # what an interruption leaves in the index
+
+    def report(interrupted: bool = False) -> IndexReport:
+        with ix.reader() as reader:
+            total = reader.doc_count()
+        got = committed if interrupted else counts
+        return IndexReport(
+            added=got["added"],
+            updated=got["updated"],
+            unchanged=got["unchanged"],
+            failed=tuple(failures),
+            files=len(files),
+            seconds=time.perf_counter() - started,
+            documents=total,
+            interrupted=interrupted,
+        )
+
+    prepared = _prepared(todo, workers, lock_fd)
     try:
-        for prep in _prepared(todo, workers):
+        for prep in prepared:
             done += 1
             failures.extend(prep.failures)
             seen = known.get(prep.src.path)
@@ -172,27 +269,19 @@ def add_files(
             if writer is not None and pending >= batch_docs:
                 writer.commit()
                 writer, pending = None, 0
+                committed = dict(counts)
             if progress:
                 progress(done, len(files))
         if writer is not None:
             writer.commit()
             writer = None
-    finally:
+    except KeyboardInterrupt:
         if writer is not None:
             writer.cancel()
-    with ix.reader() as reader:
-        total = reader.doc_count()
-    return IndexReport(
-        added=counts["added"],
-        updated=counts["updated"],
-        unchanged=counts["unchanged"],
-        failed=tuple(failures),
-        files=len(files),
-        seconds=time.perf_counter() - started,
-        documents=total,
-    )
-
-
-def now_iso() -> str:
-    """The current UTC time, for the manifest."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+            writer = None
+        raise IndexingInterrupted(report(interrupted=True)) from None
+    finally:
+        prepared.close()
+        if writer is not None:
+            writer.cancel()
+    return report()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import struct
+import tempfile
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,8 @@ from newsearch.errors import (
 from newsearch.models import IndexReport, IndexStats, SearchResults, StoredArticle
 
 PathLike = str | os.PathLike[str]
+# What Whoosh raises when its files are truncated or overwritten.
+DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, KeyError, IndexError)
 
 
 class NewsIndex:
@@ -94,6 +100,44 @@ class NewsIndex:
             return cls.open(p)
         return cls.create(p)
 
+    @classmethod
+    def rebuild(
+        cls,
+        path: PathLike,
+        sources: Iterable[PathLike],
+        **options: Any,
+    ) -> tuple[NewsIndex, IndexReport]:
+        """Build a fresh index beside ``path`` and swap it in only when it is complete.
+
+        A failed or interrupted rebuild leaves the old index exactly as it was.
+        """
+        target = Path(path)
+        if target.exists() and not target.is_dir():
+            raise NewsearchError(
+                f"{target} is a file, not an index folder", hint="Choose another --index path."
+            )
+        if target.is_dir() and _visible(target):
+            cls.open(target).close()  # refuse to replace a folder that is not an index
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.rebuild-", dir=target.parent))
+        try:
+            fresh = cls.create(tmp)
+            report = fresh.add_files(sources, **options)
+            fresh.close()
+            if target.exists():
+                for dot in target.glob(".*"):  # keep e.g. the .gitkeep of the bundled index/
+                    shutil.move(str(dot), tmp / dot.name)
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return cls.open(target), report
+
     def add_files(
         self,
         paths: Iterable[PathLike],
@@ -101,13 +145,25 @@ class NewsIndex:
         wait: float = 10.0,
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        commit_every: int | None = None,
     ) -> IndexReport:
-        """Index files and folders incrementally; unreadable files are reported, not fatal."""
+        """Index files and folders incrementally; unreadable files are reported, not fatal.
+
+        Work is committed every ``commit_every`` articles, so an interrupted run keeps it; a
+        Ctrl-C raises IndexingInterrupted (a KeyboardInterrupt) whose ``report`` says how far.
+        """
         from newsearch.indexer import writer
 
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
-        return writer.add_files(self._ix, paths, wait=wait, workers=workers, progress=progress)
+        return writer.add_files(
+            self._ix,
+            paths,
+            wait=wait,
+            workers=workers,
+            progress=progress,
+            batch_docs=commit_every or writer.BATCH_DOCS,
+        )
 
     def search(
         self, query: str, limit: int = 10, page: int = 1, explain: bool = False
@@ -117,24 +173,25 @@ class NewsIndex:
 
         if not isinstance(query, str):
             raise QueryError(f"a query is a string, not {type(query).__name__}")
-        searcher = self._searcher()
         try:
+            searcher = self._searcher()
             return search.run(searcher, query, limit=limit, page=page, explain=explain)
         except NewsearchError:
             raise
         except (ValueError, TypeError) as exc:
             raise QueryError(f"cannot answer {query!r}: {exc}") from exc
+        except DAMAGE as exc:
+            raise IndexIncompatibleError(f"the index at {self.path} is damaged: {exc!r}") from exc
 
     def _searcher(self) -> Any:
         from newsearch.query import search
 
         old = getattr(self._local, "searcher", None)
-        if old is None:
-            current = self._ix.searcher(weighting=search.weighting())
-        else:
-            current = old.refresh()
-            if current is old:
-                return old
+        if old is not None and old.up_to_date():
+            return old
+        # A new searcher rather than old.refresh(): Whoosh's reader reuse fails (TypeError) on
+        # some segment changes made by a concurrent writer.
+        current = self._ix.searcher(weighting=search.weighting())
         with self._lock:
             if old is not None:
                 self._searchers.remove(old)

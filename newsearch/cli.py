@@ -33,8 +33,16 @@ def user_errors():
         if exc.hint:
             typer.echo(f"Hint: {exc.hint}", err=True)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        typer.echo("Interrupted: everything committed before this point is kept.", err=True)
+    except KeyboardInterrupt as exc:
+        report = getattr(exc, "report", None)
+        if report is not None:
+            typer.echo(
+                f"Interrupted: {report.indexed} article(s) of this run were committed and kept; "
+                f"the index holds {report.documents}. Run the same command again to finish.",
+                err=True,
+            )
+        else:
+            typer.echo("Interrupted.", err=True)
         raise typer.Exit(130) from None
 
 
@@ -62,6 +70,9 @@ def index_cmd(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     wait: Annotated[float, typer.Option(help="Seconds to wait for another indexing run.")] = 10.0,
+    commit_every: Annotated[
+        int, typer.Option(min=1, help="Commit every N articles (an interrupted run keeps them).")
+    ] = 5000,
 ) -> None:
     """Index files and folders (.txt .html .json .jsonl, also .gz); only changes are redone."""
     from newsearch import render
@@ -75,9 +86,15 @@ def index_cmd(
                 hint="Name the files or folders: newsearch index PATH…",
             )
         where = _state["index"]
-        ix = NewsIndex.create(where, overwrite=True) if rebuild else NewsIndex.open_or_create(where)
+        options = {"wait": wait, "commit_every": commit_every}
         with render.progress("Indexing") as tick:
-            report = ix.add_files(targets, wait=wait, progress=tick)
+            if rebuild:
+                # Built beside the old index and swapped in at the end: a failure keeps the old.
+                _, report = NewsIndex.rebuild(where, targets, progress=tick, **options)
+            else:
+                report = NewsIndex.open_or_create(where).add_files(
+                    targets, progress=tick, **options
+                )
         if as_json:
             _json(render.report_dict(report, where))
         else:

@@ -1,0 +1,54 @@
+"""NLTK's English Snowball stemmer, loaded without running NLTK's package ``__init__``.
+
+``import nltk`` imports most of NLTK, and with SciPy installed that pulls in scipy.stats:
+measured here 2.8 s warm and 6.8 s cold, paid by every `newsearch query` process, since the
+query side stems the words typed. The stemmer itself needs four small modules. They are loaded
+under throwaway package stubs, and every module loaded that way is taken out of
+``sys.modules`` again, so an application that imports NLTK itself later gets the real package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from collections.abc import Callable
+
+
+def english_stemmer() -> Callable[[str], str]:
+    """The ``stem`` method of NLTK's SnowballStemmer("english")."""
+    if "nltk" in sys.modules and hasattr(sys.modules["nltk"], "__version__"):
+        from nltk.stem.snowball import SnowballStemmer  # NLTK is loaded already: no cost
+
+        return SnowballStemmer("english").stem
+    try:
+        cls = _load_isolated()
+    except Exception:  # noqa: BLE001 - an NLTK layout we do not know: pay for the full import
+        from nltk.stem.snowball import SnowballStemmer as cls
+    return cls("english").stem
+
+
+def _load_isolated() -> type:
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("nltk is not installed")
+    root = list(spec.submodule_search_locations)[0]
+    before = set(sys.modules)
+
+    def stub(name: str, path: str | None = None, **attrs: object) -> None:
+        module = types.ModuleType(name)
+        if path:
+            module.__path__ = [path]
+        module.__dict__.update(attrs)
+        sys.modules[name] = module
+
+    try:
+        stub("nltk", root)
+        # Only consulted with ignore_stopwords=True, which newsearch never asks for.
+        stub("nltk.corpus", stopwords=None)
+        stub("nltk.stem", root + "/stem")
+        return importlib.import_module("nltk.stem.snowball").SnowballStemmer
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
