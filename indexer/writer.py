@@ -124,7 +124,7 @@ def open_writer(ix: Any, wait: float) -> Any:
             time.sleep(0.2)
 
 
-def _worker_init(lock_fd: int) -> None:
+def _worker_init(lock_fd: int, parent: int) -> None:
     """Set up an extraction worker: it dies with its parent and holds none of its locks."""
     # Ctrl-C is the parent's to handle: it cancels the open batch and keeps what is committed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -137,6 +137,8 @@ def _worker_init(lock_fd: int) -> None:
         # Without this, workers of a SIGKILLed run live on as orphans, blocked on their queue.
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)  # the parent died before the line above could take effect
 
 
 def _prepared(
@@ -146,7 +148,9 @@ def _prepared(
         for src, digest in todo:
             yield prepare(src, digest)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(lock_fd,))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_worker_init, initargs=(lock_fd, os.getpid())
+    )
     try:
         srcs = [s for s, _ in todo]
         digests = [d for _, d in todo]

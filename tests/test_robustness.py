@@ -86,6 +86,22 @@ def test_sigkill_at_random_moments_never_loses_committed_work(corpus, tmp_path):
             assert done.returncode == 0, done.stderr
             assert contents(target) == expected
     assert any(0 < n < N_DOCS for n in partial), partial  # some kills landed mid-run
+    time.sleep(0.5)
+    assert not survivors(str(tmp_path)), "extraction workers outlived their killed parent"
+
+
+def survivors(marker):
+    """Processes still running whose command line names this test's folder."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if marker.encode() in fh.read():
+                        found.append(int(pid))
+            except OSError:
+                continue
+    return found
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_committed_batches(corpus, tmp_path):
