@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from newsearch.indexer import container, density
 from newsearch.indexer.extract import HEADINGS, Block
-from newsearch.indexer.metadata import Found, byline, date_line
+from newsearch.indexer.metadata import Found, byline, date_line, dateline
 
 # (reason, pattern) — matched against short blocks only, so a story paragraph that happens to
 # mention a newsletter or cookies is never dropped.
@@ -20,15 +21,17 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
         (
             "newsletter promo",
-            r"\bsign up (?:for|to)\b.{0,60}\bnewsletter|\bsubscribe (?:to|now|for|"
-            r"today)\b|^newsletters?\b",
+            r"\bsign up (?:for|to)\b.{0,60}\bnewsletter|^subscribe\b|\bsubscribe (?:now|today)\b|"
+            r"\bsubscribe to (?:our|the)\b.{0,40}\b(?:newsletter|podcast|channel|updates)|"
+            r"^newsletters?\b",
         ),
         (
             "share prompt",
             r"^(?:share|tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|"
             r"pinterest|reddit|copy link)(?:\s*(?:[|/•,·]|\s)\s*(?:share|tweet|e-?mail|"
             r"print|whatsapp|facebook|twitter|linkedin|pinterest|reddit|copy link))*"
-            r"\s*:?$|\bshare (?:this|on)\b|\bfollow us on\b|\blike us on\b",
+            r"\s*:?$|^share (?:this|on)\b|\bshare this (?:article|story|post|page)\b|"
+            r"\bfollow us on\b|\blike us on\b",
         ),
         ("tags", r"^(?:related )?(?:tags|topics|keywords)\s*:"),
         (
@@ -36,7 +39,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
             r"^(?:related(?: articles| stories| news| content| links| coverage)?|"
             r"also read|read more|read also|see also|more from|more on this|"
             r"recommended(?: for you)?|you may also like|trending(?: now)?|"
-            r"most (?:read|popular|viewed)|top stories|latest news)\b\s*:?",
+            r"most (?:read|popular|viewed)|top stories|latest news)\b\s*:?|"
+            r"^more (?:in|from|on|about) [^.!?]{1,50}$|^more(?: [\w&-]+){1,2}$",
         ),
         (
             "cookie notice",
@@ -51,13 +55,17 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         ),
         (
             "image credit",
-            r"^(?:photo|image|picture|file photo|photograph)(?: credit)?\s*:|"
-            r"^(?:photo|image)?\s*\(?(?:getty images|afp|ap photo|reuters)\)?$",
+            r"^\(?(?:photo|image|picture|file photo|photograph)(?: credits?)?\s*:|"
+            r"^(?:photo|image)?\s*\(?(?:getty images|afp|ap photo|reuters)\)?$|"
+            r"\((?:photo|image|picture)(?: credits?)?\s*:[^)]{1,60}\)$|"  # "... (Image: GETTY)"
+            r"^(?:image|photo|picture|slide) \d+ of \d+$",
         ),
         (
             "comments prompt",
-            r"^(?:comments?|leave a comment|post a comment|\d+ comments?|"
-            r"join the conversation)\s*:?$",
+            r"^(?:\d+\s+)?(?:reader\s+|user\s+)?comments?\b[^.!?]{0,25}$|"
+            r"^(?:add|leave|post|write|view|show|load|read|see)\b.{0,20}\bcomments?\b|"
+            r"^(?:leave a reply|comments are closed|join the (?:conversation|discussion))|"
+            r"^\d+ (?:responses|replies|reactions|thoughts) (?:to|on)\b",
         ),
         (
             "navigation",
@@ -67,7 +75,10 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         ("placeholder text", r"^(?:blah[\s,.]*){2,}$"),
     ]
 ]
+_ANY_RULE = re.compile("|".join(f"(?:{pat.pattern})" for _, pat in RULES), re.I)
 _SIGN_OFF = re.compile(r"^(?:reuters?|\(?(?:ap|afp|reuters)\)?|ends|-\s*ends\s*-|###|-30-)$", re.I)
+_MARKERS = re.compile(r"^[\s#*+>•·|_-]+")
+TITLE = "headline (kept as title)"
 SHORT = 30  # words; pattern rules only judge blocks at most this long
 CAPTION_WORDS = 15
 
@@ -78,11 +89,17 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
         return
     _title(blocks, found, title_known, html)
     in_tags = False
-    for block in blocks:
+    for i, block in enumerate(blocks):
         if block.reason:
             continue
+        if found.published is None and i < 8:
+            # "NEW YORK, March 3, 2019 (Reuters) -": the text stays, its date is the story's.
+            found.published = dateline(block.text)
         if not block.in_article:
             block.reason = "outside the article"
+            continue
+        if block.tag == "tr" and not html:
+            block.reason = "table"  # figures in columns: nothing a reader searches for
             continue
         text = block.text
         words = block.words
@@ -92,7 +109,10 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
             continue
         in_tags = False
         if words <= SHORT:
-            reason = next((r for r, pat in RULES if pat.search(text)), "")
+            bare = _MARKERS.sub("", text)  # "### Related stories", "* Share this" match too
+            reason = ""
+            if _ANY_RULE.search(bare):  # one pass first: most lines match no rule at all
+                reason = next((r for r, pat in RULES if pat.search(bare)), "")
             if reason:
                 block.reason = reason
                 if reason == "tags":
@@ -111,8 +131,16 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
             continue
         if html and block.link_density > 0.5 and words < 40:
             block.reason = "link list"
-    _repeats(blocks)
+    _repeats(blocks, long_too=html)
     _sign_off(blocks)
+    if html:
+        container.mark_blocks(blocks)
+    else:
+        start = density.mark_lines(blocks)
+        if start is not None and not title_known:
+            _region_title(blocks, found, start)
+        # A story printed twice (teaser and full text) keeps the copy inside the prose region.
+        _repeats([b for b in blocks if not b.reason])
 
 
 def _title(blocks: list[Block], found: Found, title_known: bool, html: bool) -> None:
@@ -121,7 +149,7 @@ def _title(blocks: list[Block], found: Found, title_known: bool, html: bool) -> 
         for block in blocks[:8]:
             # The headline printed again above the story: the title already holds it.
             if not block.reason and _key(block.text) == key:
-                block.reason = "headline (kept as title)"
+                block.reason = TITLE
                 return
         return
     for i, block in enumerate(blocks[:3]):
@@ -136,7 +164,22 @@ def _title(blocks: list[Block], found: Found, title_known: bool, html: bool) -> 
             and not any(p.search(block.text) for _, p in RULES)
         ):
             found.title = block.text
-            block.reason = "headline (kept as title)"
+            block.reason = TITLE
+        return
+
+
+def _region_title(blocks: list[Block], found: Found, start: int) -> None:
+    """On a flattened page the headline is the short line just above the story, not line one."""
+    for block in reversed(blocks[max(0, start - 6) : start]):
+        if block.reason in ("byline", "date line", "image credit", "repeated caption"):
+            continue
+        headline = 3 <= block.words <= 25 and not block.text.endswith((".", "!", "?"))
+        if block.reason == "outside the main text" and headline:
+            for old in blocks:
+                if old.reason == TITLE:
+                    old.reason = "outside the main text"
+            found.title = block.text
+            block.reason = TITLE
         return
 
 
@@ -149,7 +192,7 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().lower()
 
 
-def _repeats(blocks: list[Block]) -> None:
+def _repeats(blocks: list[Block], long_too: bool = True) -> None:
     counts = Counter(_key(b.text) for b in blocks if b.text)
     seen: set[str] = set()
     for block in blocks:
@@ -159,7 +202,7 @@ def _repeats(blocks: list[Block]) -> None:
         if block.words <= CAPTION_WORDS and not block.text.endswith((".", "!", "?")):
             # A short line printed more than once is a caption or a label, never story text.
             block.reason = block.reason or "repeated caption"
-        elif key in seen:
+        elif key in seen and long_too:
             block.reason = block.reason or "repeated text"
         seen.add(key)
 

@@ -89,6 +89,8 @@ class Block:
     link_chars: int = 0
     in_article: bool = True
     reason: str = ""  # why it was dropped; empty when kept
+    node: Any = field(default=None, repr=False, compare=False)  # the HTML element it came from
+    indent: int = 0  # leading spaces of a plain-text line: flattened pages indent by nesting
 
     @property
     def words(self) -> int:
@@ -113,37 +115,10 @@ class Page:
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Split plain text into paragraphs: blank lines part them; hard-wrapped lines are re-joined."""
-    blocks: list[Block] = []
-    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        lines = [ln for ln in chunk.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        if _is_wrapped(lines):
-            # A one- or two-word last line ("Reuter", "ENDS") is a sign-off, not story text.
-            tail = lines.pop() if len(lines[-1].split()) <= 2 else None
-            para: list[str] = []
-            for ln in lines:
-                # Newswire copy marks a new paragraph by indenting its first line.
-                if para and re.match(r"\s{2,}\S", ln):
-                    blocks.append(Block(_norm(" ".join(para))))
-                    para = []
-                para.append(ln)
-            blocks.append(Block(_norm(" ".join(para))))
-            if tail is not None:
-                blocks.append(Block(_norm(tail)))
-        else:
-            blocks.extend(Block(_norm(ln)) for ln in lines)
-    return [b for b in blocks if b.text]
+    """Split plain text into blocks: blank lines part them; hard-wrapped lines are re-joined."""
+    from newsearch.indexer.plaintext import split_text
 
-
-def _is_wrapped(lines: list[str]) -> bool:
-    if len(lines) < 3:
-        return False
-    lengths = [len(ln.strip()) for ln in lines[:-1]]
-    # Hard-wrapped prose: lines of similar, moderate length, mostly ending mid-sentence.
-    long = sum(1 for n in lengths if 40 <= n <= 100)
-    return long >= 0.8 * len(lengths) and max(lengths) <= 100
+    return split_text(text)
 
 
 def _norm(s: str) -> str:
@@ -193,13 +168,19 @@ def extract_blocks(
     found = metadata.Found(extra_removed=list(page.removed))
     metadata.from_markup(page, found)
     metadata.from_record(meta, found)
-    has_title = bool(found.title)
+    # A JSON record states its title (perhaps as none): its first line is never taken for one.
+    has_title = bool(found.title) or "title" in meta
     boilerplate.classify(page.blocks, found, title_known=has_title, html=kind == "html")
+    if not found.authors:
+        # A byline element the HTML pass dropped still names the authors.
+        for r in found.extra_removed:
+            if r.reason == "byline" and len(r.text.split()) <= 12:
+                found.authors.extend(metadata.byline(r.text))
     kept = [b.text for b in page.blocks if not b.reason]
     body = "\n\n".join(kept)
     if not body.strip() and found.article_body:
         body = found.article_body  # JSON-LD articleBody when the markup held no readable text
-    title = found.title or _fallback_title(body)
+    title = found.title
     article = Article(
         title=title,
         body=body,
@@ -211,8 +192,3 @@ def extract_blocks(
         removed=tuple(found.removed(page.blocks)),
     )
     return article, page.blocks
-
-
-def _fallback_title(body: str) -> str:
-    words = body.split()
-    return " ".join(words[:12]) + ("…" if len(words) > 12 else "")

@@ -24,9 +24,20 @@ _DATE_LABEL = re.compile(
 )
 _BYLINE = re.compile(
     r"^\s*(?i:by|written by|reporting by)\s+([A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?"
-    r"[A-Z][\w.'’-]+){0,6})\s*$"
+    r"[A-Z][\w.'’-]+){0,6})\s*(?:[|•–—]\s*.{0,40}|\s-\s.{0,40})?$"  # "| Reuters", "- Staff"
 )
-_TZ_WORDS = re.compile(r"\b(?:IST|EST|EDT|PST|PDT|BST|CET|CEST)\b")
+# Zone names with one meaning: kept as an offset. Others (IST is India, Ireland or Israel; ET
+# and CST are ambiguous too) are dropped, keeping the wall time: never a wrong offset.
+_ZONES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "EST": -5, "EDT": -4, "CDT": -5, "MST": -7, "MDT": -6,
+    "PST": -8, "PDT": -7, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "JST": 9,
+}  # fmt: skip
+_TZ_WORDS = re.compile(r"\b(?:IST|ET|CT|PT|CST|AEST|AEDT|HKT|SGT|WIB)\b")
+# An upper-case place, maybe a region, then the date: "NORWALK, Conn., March 4 -".
+_DATELINE = re.compile(
+    rf"^\s*[A-Z][A-Z .'’-]{{1,40}}(?:,\s*[A-Z][A-Za-z.]{{1,15}})?,?\s+"
+    rf"((?i:{_MONTHS})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?)\s*(?:\([^)]{{1,30}}\)\s*)?[-–—]"
+)
 
 DATE_META = (
     "article:published_time",
@@ -41,6 +52,7 @@ DATE_META = (
     "parsely-pub-date",
     "time",
 )
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
 AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
 TAG_META = ("article:tag", "news_keywords", "keywords", "parsely-tags")
 SITE_META = ("og:site_name", "application-name", "twitter:site")
@@ -53,6 +65,7 @@ class Found:
 
     title: str = ""
     published: datetime | None = None
+    modified: datetime | None = None
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     site: str = ""
@@ -82,22 +95,45 @@ def parse_date(value: object) -> datetime | None:
     s = _DATE_LABEL.sub("", s)
     if not _HAS_DATE.search(s) and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?.*", s):
         return None
+    if not re.search(r"(?<!\d)\d{1,2}(?!\d)", s):
+        return None  # "December 1986": no day, and day 1 would be a guess
     # Indian/US zone abbreviations are ambiguous to dateutil; dropping them keeps the wall time.
     s = _TZ_WORDS.sub("", s)
+    import warnings
+
     from dateutil import parser
 
     # A sentinel default exposes a missing year instead of silently using today's.
     sentinel = datetime(1, 1, 1)
-    try:
-        dt = parser.parse(s, default=sentinel, dayfirst=False, fuzzy=False)
-    except (ValueError, OverflowError, TypeError):
-        try:
-            dt = parser.parse(s.replace(",", " "), default=sentinel, fuzzy=False)
-        except (ValueError, OverflowError, TypeError):
-            return None
-    if dt.year < 1800 or dt.year > 2200:
+    dt = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an unknown zone name: dateutil keeps the wall time
+        for text in (s, s.replace(",", " ")):
+            try:
+                dt = parser.parse(text, default=sentinel, fuzzy=False, tzinfos=_tzinfos)
+                break
+            except (ValueError, OverflowError, TypeError, LookupError):
+                continue
+    if dt is None or dt.year < 1800 or dt.year > 2200:
         return None
     return dt
+
+
+def _tzinfos(name: str | None, offset: int | None) -> Any:
+    from dateutil import tz
+
+    if offset is not None or not name:
+        return offset
+    hours = _ZONES.get(name.upper())
+    return None if hours is None else tz.tzoffset(name.upper(), hours * 3600)
+
+
+def dateline(text: str) -> datetime | None:
+    """The date a wire dateline states ("NEW YORK, March 3, 2019 (Reuters) -"), if it has a year."""
+    m = _DATELINE.match(text)
+    if not m or not re.search(r"\d{4}", m.group(1)):
+        return None  # "SALVADOR, Feb 26 -": no year, and a guessed one would be wrong
+    return parse_date(m.group(1))
 
 
 def date_line(text: str) -> datetime | None:
@@ -142,6 +178,7 @@ def from_markup(page: Any, found: Found) -> None:
             continue
         found.title = found.title or _clean_space(_as_str(obj.get("headline")))
         found.published = found.published or parse_date(obj.get("datePublished"))
+        found.modified = found.modified or parse_date(obj.get("dateModified"))
         found.authors.extend(_names(obj.get("author")))
         found.tags.extend(_tags(obj.get("keywords")))
         found.site = found.site or _as_str(obj.get("publisher"))
@@ -155,6 +192,9 @@ def from_markup(page: Any, found: Found) -> None:
     for key in DATE_META:
         if found.published is None and meta.get(key):
             found.published = parse_date(meta[key][0])
+    for key in MODIFIED_META:
+        if found.modified is None and meta.get(key):
+            found.modified = parse_date(meta[key][0])
     if not found.authors:
         for key in AUTHOR_META:
             # article:author is often a profile URL, which names nobody.

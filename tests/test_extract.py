@@ -1,5 +1,9 @@
 """Golden extraction cases: must-contain and must-not-contain phrases, per fixture."""
 
+import json
+import random
+import re
+
 import pytest
 
 from newsearch import extract
@@ -144,3 +148,74 @@ def test_deeply_nested_html_does_not_crash():
     )
     art = extract(html, kind="html")
     assert "Deep story text" in art.body
+
+
+WIRE_WITH_TABLE = """The U.S. Agriculture Department
+reported the farmer-owned reserve national five-day average
+price through February 25 as follows (Dlrs/Bu-Sorghum Cwt) -
+         Natl   Loan           Release   Call
+         Avge   Rate-X  Level    Price  Price
+ Wheat   2.55   2.40       IV     4.65     --
+ Corn    1.35   1.92       IV     3.15   3.15
+    Reserves I, II and III have matured. Level IV reflects
+grain entered after Oct 6, 1981 for feedgrain and after July
+23, 1981 for wheat, with 155,221 bags and 4,340 dlrs quoted.
+ Reuter"""
+
+
+def test_wire_table_rows_go_but_prose_with_figures_stays():
+    art, blocks = extract_blocks(WIRE_WITH_TABLE, kind="text", meta={"title": "RESERVE PRICES"})
+    assert art.body.split("\n\n") == [
+        "The U.S. Agriculture Department reported the farmer-owned reserve national five-day "
+        "average price through February 25 as follows (Dlrs/Bu-Sorghum Cwt) -",
+        "Reserves I, II and III have matured. Level IV reflects grain entered after Oct 6, 1981 "
+        "for feedgrain and after July 23, 1981 for wheat, with 155,221 bags and 4,340 dlrs quoted.",
+    ]
+    assert [b.reason for b in blocks if b.reason] == ["table"] * 4 + ["sign-off"]
+    assert art.published is None  # dates inside the story are not the story's date
+
+
+def test_placeholder_brief_leaves_an_empty_body():
+    art = extract("******Blah blah blah.", kind="text", meta={"title": "MONEY MARKET FUNDS"})
+    assert art.body == "" and art.removed[0].reason == "placeholder text"
+
+
+def test_dateline_gives_the_date_only_with_a_year():
+    with_year = "NEW YORK, March 3, 2019 (Reuters) - Stocks rose on Monday as banks gained."
+    assert extract(with_year, kind="text").published.isoformat() == "2019-03-03T00:00:00"
+    art = extract("SALVADOR, Feb 26 - Showers continued throughout the week.", kind="text")
+    assert art.published is None and art.body.startswith("SALVADOR, Feb 26 -")
+
+
+def test_bbc_articles_keep_every_paragraph():
+    from conftest import data_dir
+
+    from newsearch.indexer.sources import decode
+
+    files = sorted(p for p in data_dir("corpora", "bbc").rglob("*.txt") if p.name != "README.TXT")
+    for path in random.Random(11).sample(files, 300):
+        text = decode(path.read_bytes())
+        headline, *paragraphs = [" ".join(ln.split()) for ln in text.splitlines() if ln.strip()]
+        art = extract(text, kind="text")
+        assert art.title == headline, path
+        assert art.body.split("\n\n") == paragraphs, path
+
+
+def test_reuters_wire_copy_loses_sign_offs_and_briefs_but_no_prose():
+    from conftest import data_dir
+
+    path = data_dir("corpora", "reuters21578") / "docs.jsonl"
+    with path.open(encoding="utf-8") as lines:
+        docs = [json.loads(line) for line in lines][:3000]
+    lost = []
+    for doc in docs:
+        art = extract(doc["text"], kind="text", meta={"title": doc["title"]})
+        body = " ".join(art.body.split())
+        assert not body.endswith("Reuter") and "Blah blah" not in body, doc["id"]
+        for para in re.split(r"\n(?=\s{2,}\S)", doc["text"]):
+            if re.search(r"\S {3,}\S", para.strip()):
+                continue  # a table: dropped on purpose
+            prose = " ".join(para.split()).removesuffix(" Reuter")
+            if len(prose.split()) >= 10 and prose.endswith(".") and prose not in body:
+                lost.append((doc["id"], prose[:60]))
+    assert len(lost) <= 3, lost  # a few table-only bulletins read as a page of labels

@@ -1,0 +1,429 @@
+"""Side-by-side speed benchmark: newsearch vs. plain Whoosh, SQLite FTS5, Tantivy and bm25s.
+
+Usage: python benchmarks/speed.py [--corpus reuters,bbc] [--queries 1000] [--engines ...]
+[--scale K] [--data DIR] [--out benchmarks/results/speed.md]
+
+Data: <repo>/../shared/data/corpora (or $NEWSEARCH_DATA/corpora, or --data DIR/corpora), read by
+path and never copied here. Each engine indexes in its own child process (so its peak RSS is its
+own), then answers the same seeded queries warm; fresh-process latency is one query in a new
+Python process (median of 10). Extra: pip install tantivy bm25s PyStemmer
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+Doc = dict[str, str]
+Search = Callable[[str], int]
+ENGINES = ["whoosh-plain", "fts5", "tantivy", "bm25s", "newsearch"]
+SEED = 42
+WORD = re.compile(r"[a-z]+")
+STOP_WORDS = (
+    "about above after again against all also among and any are because been before being below "
+    "between both but can could did does doing down during each few for from further had has "
+    "have having her here hers him his how into its itself just more most mln not now off once "
+    "only other our out over own said same she should some such than that the their them then "
+    "there these they this those through too under until very was were what when where which "
+    "while who whom why will with would you your"
+)
+STOP = frozenset(STOP_WORDS.split())
+RULE = (
+    "each query: a random document (random.Random({seed})), 1-4 distinct words sampled from its "
+    "title+body (lower-cased, alphabetic, >= 3 letters, not stop words), joined by spaces"
+)
+FTS_SQL = "SELECT id, title{snip} FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT 10"
+FTS_SNIP = ", snippet(d, 2, '**', '**', '...', 16)"
+NEEDS = {"whoosh-plain": "whoosh", "fts5": "sqlite3", "bm25s": "bm25s Stemmer"}
+# One query in a new process (argv: index dir, query), printing what a user would see.
+FRESH = {
+    "whoosh-plain": """import sys
+from whoosh import index
+from whoosh.qparser import OrGroup, QueryParser
+ix = index.open_dir(sys.argv[1])
+with ix.searcher() as s:
+    q = QueryParser("body", ix.schema, group=OrGroup).parse(sys.argv[2])
+    for h in s.search(q, limit=10): print(h["title"], h.highlights("body"))""",
+    "fts5": f"""import sqlite3, sys
+db = sqlite3.connect(sys.argv[1] + "/fts.db")
+q = " OR ".join(f'"{{t}}"' for t in sys.argv[2].split())
+for r in db.execute({FTS_SQL.format(snip=FTS_SNIP)!r}, (q,)): print(*r)""",
+    "tantivy": """import sys, tantivy
+ix = tantivy.Index.open(sys.argv[1]); s = ix.searcher()
+q = ix.parse_query(" ".join(f'"{t}"' for t in sys.argv[2].split()), ["title", "body"])
+g = tantivy.SnippetGenerator.create(s, q, ix.schema, "body")
+for _, a in s.search(q, 10).hits: print(g.snippet_from_doc(s.doc(a)).to_html())""",
+    "bm25s": """import sys, bm25s, Stemmer
+r = bm25s.BM25.load(sys.argv[1], show_progress=False)
+t = bm25s.tokenize([sys.argv[2]], stemmer=Stemmer.Stemmer("english"), show_progress=False)
+print(r.retrieve(t, k=10, show_progress=False))""",
+    "newsearch-api": """import sys
+from newsearch import NewsIndex
+for h in NewsIndex.open(sys.argv[1]).search(sys.argv[2], limit=10): print(h.title, h.snippet)""",
+}
+
+
+def default_data() -> Path:
+    """Data directory: $NEWSEARCH_DATA, else <repo>/../shared/data."""
+    if os.environ.get("NEWSEARCH_DATA"):
+        return Path(os.environ["NEWSEARCH_DATA"])
+    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def read_corpus(kind: str, src: str) -> Iterator[Doc]:
+    """Yield {id, title, body} from a JSON Lines file (reuters) or a BBC category folder tree."""
+    if kind == "bbc":
+        for p in sorted(Path(src).glob("*/*.txt")):
+            title, _, body = p.read_text(encoding="utf-8", errors="replace").partition("\n")
+            yield {"id": f"{p.parent.name}/{p.stem}", "title": title.strip(), "body": body.strip()}
+        return
+    with open(src, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                yield {
+                    "id": str(r["id"]),
+                    "title": r.get("title") or "",
+                    "body": r.get("text") or "",
+                }
+
+
+def make_queries(docs: list[Doc], n: int, seed: int = SEED) -> list[str]:
+    """N queries drawn from the corpus itself (see RULE), so every one has hits."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        d = rng.choice(docs)
+        cand = sorted(
+            {w for w in WORD.findall(f"{d['title']} {d['body']}".lower()) if len(w) >= 3} - STOP
+        )
+        if cand:
+            out.append(" ".join(rng.sample(cand, min(rng.randint(1, 4), len(cand)))))
+    return out
+
+
+def whoosh_plain(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
+    """Build then open a plain Whoosh index (StemmingAnalyzer, QueryParser body OrGroup)."""
+    from whoosh import index
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import OrGroup, QueryParser
+
+    if kind != "open":
+        schema = Schema(
+            id=ID(stored=True),
+            title=TEXT(stored=True),
+            body=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        )
+        w = index.create_in(d, schema).writer()
+        for doc in read_corpus(kind, src):
+            w.add_document(**doc)
+        w.commit()
+        return lambda q: 0, None
+    ix = index.open_dir(d)
+    s = ix.searcher()
+    parser = QueryParser("body", ix.schema, group=OrGroup)
+
+    return (
+        lambda q: len([h["id"] for h in s.search(parser.parse(q), limit=10)]),
+        lambda q: len([h.highlights("body") for h in s.search(parser.parse(q), limit=10)]),
+    )
+
+
+def fts5(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
+    """SQLite FTS5 (porter tokenizer), OR of quoted tokens, bm25() ranking, snippet()."""
+    import sqlite3
+
+    db = sqlite3.connect(os.path.join(d, "fts.db"), check_same_thread=False)
+    if kind != "open":
+        db.execute(
+            "CREATE VIRTUAL TABLE d USING fts5(id UNINDEXED, title, body, tokenize='porter')"
+        )
+        db.executemany("INSERT INTO d VALUES (:id, :title, :body)", read_corpus(kind, src))
+        db.commit()
+        db.close()
+        return lambda q: 0, None
+    plain, snip = FTS_SQL.format(snip=""), FTS_SQL.format(snip=FTS_SNIP)
+    match = lambda q: (" OR ".join(f'"{t}"' for t in q.split()),)  # noqa: E731
+    return (
+        lambda q: len(db.execute(plain, match(q)).fetchall()),
+        lambda q: len(db.execute(snip, match(q)).fetchall()),
+    )
+
+
+def tantivy_en(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
+    """Tantivy, en_stem on title and body (stored), OR of quoted tokens, SnippetGenerator."""
+    import tantivy
+
+    if kind != "open":
+        sb = tantivy.SchemaBuilder()
+        sb.add_text_field("id", stored=True, tokenizer_name="raw")
+        sb.add_text_field("title", stored=True, tokenizer_name="en_stem")
+        sb.add_text_field("body", stored=True, tokenizer_name="en_stem")
+        w = tantivy.Index(sb.build(), path=d).writer()
+        for doc in read_corpus(kind, src):
+            w.add_document(tantivy.Document(**doc))
+        w.commit()
+        w.wait_merging_threads()
+        return lambda q: 0, None
+    ix = tantivy.Index.open(d)
+    s = ix.searcher()
+
+    parse = lambda q: ix.parse_query(" ".join(f'"{t}"' for t in q.split()), ["title", "body"])  # noqa: E731
+
+    def snip(q: str) -> int:
+        gen = tantivy.SnippetGenerator.create(s, query := parse(q), ix.schema, "body")
+        return len([gen.snippet_from_doc(s.doc(a)).to_html() for _, a in s.search(query, 10).hits])
+
+    return lambda q: len([s.doc(a)["id"][0] for _, a in s.search(parse(q), 10).hits]), snip
+
+
+def bm25s_en(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
+    """bm25s (Lucene BM25, English stop words, PyStemmer); saved to disk; no snippets."""
+    import bm25s
+    import Stemmer
+
+    stem = Stemmer.Stemmer("english")
+    if kind != "open":
+        corpus = [f"{x['title']}\n{x['body']}" for x in read_corpus(kind, src)]
+        r = bm25s.BM25()
+        r.index(bm25s.tokenize(corpus, stemmer=stem, show_progress=False), show_progress=False)
+        r.save(d, show_progress=False)
+        return lambda q: 0, None
+    r = bm25s.BM25.load(d, show_progress=False)
+    tok = lambda q: bm25s.tokenize([q], stemmer=stem, show_progress=False)  # noqa: E731
+    return lambda q: len(r.retrieve(tok(q), k=10, show_progress=False)[0][0]), None
+
+
+def newsearch(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
+    """The product through its public API: add_files end to end, search(q, limit=10)."""
+    import inspect
+
+    from newsearch import NewsIndex
+
+    if kind != "open":
+        NewsIndex.create(d, overwrite=True).add_files([src])
+        return lambda q: 0, None
+    ix = NewsIndex.open(d)
+    plain = None
+    if "snippets" in inspect.signature(ix.search).parameters:
+        plain = lambda q: len(ix.search(q, limit=10, snippets=False).hits)  # noqa: E731
+    return plain or (lambda q: -1), lambda q: len([h.snippet for h in ix.search(q, limit=10).hits])
+
+
+BUILD = dict(zip(ENGINES, [whoosh_plain, fts5, tantivy_en, bm25s_en, newsearch], strict=True))
+
+
+def latency(fn: Search, queries: list[str]) -> list[float] | None:
+    """Per-query milliseconds after a short warm-up (None when the engine lacks the mode)."""
+    for q in queries[:20]:
+        if fn(q) < 0:
+            return None
+    out = []
+    for q in queries:
+        t = time.perf_counter()
+        fn(q)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def child(engine: str, kind: str, src: str, d: str, qfile: str, out: str) -> None:
+    """In a child process: index, note peak RSS, then time warm queries; write JSON to ``out``."""
+    queries = json.loads(Path(qfile).read_text())
+    t = time.perf_counter()
+    BUILD[engine](kind, src, d)
+    res: dict[str, Any] = {"index_s": time.perf_counter() - t}
+    res["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res["rss_workers_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    res["size_mb"] = sum(p.stat().st_size for p in Path(d).rglob("*") if p.is_file()) / 2**20
+    plain, snip = BUILD[engine]("open", src, d)
+    res["plain"] = latency(plain, queries)
+    res["snip"] = latency(snip, queries) if snip else None
+    if engine == "newsearch":
+        from newsearch import NewsIndex
+
+        ix = NewsIndex.open(d)
+        res["docs"] = ix.stats().documents
+        t = time.perf_counter()
+        ix.add_files([src])
+        res["rerun_s"] = time.perf_counter() - t
+    Path(out).write_text(json.dumps(res))
+
+
+def fresh(argv: list[str], queries: list[str], runs: int = 10) -> float:
+    """Median wall ms of one query in a new process (one untimed run first warms the OS cache)."""
+    times = []
+    for i in range(runs + 1):
+        t = time.perf_counter()
+        subprocess.run([*argv, queries[i % len(queries)]], capture_output=True, check=True)
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times[1:])
+
+
+def pct(xs: list[float] | None) -> str:
+    """median / p95 / p99 of a latency list, or '–'."""
+    if not xs:
+        return "–"
+    q = statistics.quantiles(xs, n=100, method="inclusive")
+    return f"{statistics.median(xs):.2f} / {q[94]:.2f} / {q[98]:.2f}"
+
+
+def run_engine(e: str, kind: str, src: str, tmp: str, queries: list[str]) -> dict[str, Any] | None:
+    """Index and query in a child process, then time fresh-process queries against its index."""
+    d, out, qfile = (os.path.join(tmp, x) for x in (e, e + ".json", "queries.json"))
+    os.mkdir(d)
+    Path(qfile).write_text(json.dumps(queries))
+    print(f"  {kind}: {e} ...", file=sys.stderr, flush=True)
+    try:
+        subprocess.run(
+            [sys.executable, __file__, "--child", e, kind, src, d, qfile, out], check=True
+        )
+        r = json.loads(Path(out).read_text())
+        if e == "newsearch":
+            exe = shutil.which("newsearch", path=str(Path(sys.executable).parent))
+            cli = [exe] if exe else [sys.executable, "-m", "newsearch"]
+            r["fresh"] = fresh([*cli, "-i", d, "query"], queries)
+            r["fresh_api"] = fresh([sys.executable, "-c", FRESH["newsearch-api"], d], queries)
+        else:
+            r["fresh"] = fresh([sys.executable, "-c", FRESH[e], d], queries)
+    except subprocess.CalledProcessError as exc:
+        print(f"  {e} failed ({exc}); left out", file=sys.stderr)
+        return None
+    finally:
+        shutil.rmtree(d)
+    return r
+
+
+def report(res: dict[str, dict[str, Any]], n_docs: int, base: float) -> list[str]:
+    """One corpus as a Markdown table (rows = measures, columns = engines) plus ratio lines."""
+    cols = list(res)
+
+    def row(label: str, fn: Callable[[dict[str, Any]], str]) -> str:
+        return f"| {label} | " + " | ".join(fn(res[e]) for e in cols) + " |"
+
+    def rss(r: dict[str, Any]) -> str:
+        w = r["rss_workers_mb"]
+        return f"{r['rss_mb']:.0f}" + (f" (+ workers, max {w:.0f} each)" if w else "")
+
+    md = [
+        "| | " + " | ".join(cols) + " |",
+        "|---" * (len(cols) + 1) + "|",
+        row("indexing docs/s", lambda r: f"{n_docs / r['index_s']:,.0f}"),
+        row("indexing time (s)", lambda r: f"{r['index_s']:.1f}"),
+        row("index size on disk (MB)", lambda r: f"{r['size_mb']:.1f}"),
+        row("peak RSS while indexing (MB)", rss),
+        row("warm ms, no snippets: median / p95 / p99", lambda r: pct(r["plain"])),
+        row("warm ms, snippets: median / p95 / p99", lambda r: pct(r["snip"])),
+        row("fresh-process query (ms, median of 10)", lambda r: f"{r['fresh']:.0f}"),
+        "",
+        f"Python start-up alone (`python -c pass`): {base:.0f} ms.",
+    ]
+    ns = res.get("newsearch")
+    if not ns:
+        return md
+    md += [
+        f"newsearch holds {ns['docs']:,} of {n_docs:,} source docs. Its fresh-process figure is "
+        f"the CLI; through the API (`python -c`, open + search): {ns['fresh_api']:.0f} ms.",
+        f"Incremental re-run (a second add_files on the unchanged corpus): {ns['rerun_s']:.2f} s"
+        f" = {100 * ns['rerun_s'] / ns['index_s']:.2f}% of the first run.",
+        "",
+        "Ratios (newsearch ÷ peer; docs/s > 1 = newsearch faster, latency > 1 = slower):",
+        "",
+    ]
+    for e, r in res.items():
+        if e == "newsearch":
+            continue
+        parts = [f"docs/s {r['index_s'] / ns['index_s']:.2f}"]
+        for mode, label in (("plain", "warm median"), ("snip", "warm median w/ snippets")):
+            if ns[mode] and r[mode]:
+                parts.append(
+                    f"{label} {statistics.median(ns[mode]) / statistics.median(r[mode]):.1f}"
+                )
+        parts.append(f"fresh {ns['fresh'] / r['fresh']:.1f}")
+        md.append(f"- vs {e}: " + ", ".join(parts))
+    return md
+
+
+def scaled(src: Path, k: int, dest: Path) -> Path:
+    """Write the JSON Lines corpus ``k`` times over with new ids (id.copy) to ``dest``."""
+    recs = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line]
+    with open(dest, "w", encoding="utf-8") as f:
+        for i in range(k):
+            f.writelines(json.dumps(r | {"id": f"{r['id']}.{i}"}) + "\n" for r in recs)
+    return dest
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        child(*argv[1:7])
+        return 0
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--corpus", default="reuters,bbc")
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--scale", type=int, default=1, help="repeat Reuters K times (new ids)")
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "speed.md")
+    a = ap.parse_args(argv)
+    corpora = (a.data or default_data()) / "corpora"
+    engines = []
+    for e in [x.strip() for x in a.engines.split(",") if x.strip()]:
+        if e not in BUILD:
+            ap.error(f"unknown engine {e}; choose from {ENGINES}")
+        missing = [m for m in NEEDS.get(e, e).split() if importlib.util.find_spec(m) is None]
+        if missing:
+            print(f"skip {e}: cannot import {', '.join(missing)} (pip install it)", file=sys.stderr)
+        else:
+            engines.append(e)
+    started = time.perf_counter()
+    out = [
+        "# Speed benchmark",
+        "",
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs. "
+        f"{a.queries} queries, seed {SEED}; {RULE.format(seed=SEED)}. Warm = index open, 20 "
+        "warm-up queries, then every query timed, top 10. Indexing includes reading the source.",
+    ]
+    for kind in [c.strip() for c in a.corpus.split(",") if c.strip()]:
+        src = corpora / ("bbc" if kind == "bbc" else "reuters21578/docs.jsonl")
+        if not src.exists():
+            print(f"skip {kind}: no {src}", file=sys.stderr)
+            continue
+        docs = list(read_corpus(kind, str(src)))
+        queries = make_queries([d for d in docs if d["body"]], a.queries)
+        k = a.scale if kind == "reuters" else 1
+        with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
+            if k > 1:
+                src = scaled(src, k, Path(tmp) / "reuters.jsonl")
+            runs = {e: run_engine(e, kind, str(src), tmp, queries) for e in engines}
+            res = {e: r for e, r in runs.items() if r}
+            base = fresh([sys.executable, "-c", "pass"], queries)
+        title = f"## {kind} ({len(docs) * k:,} docs{f', scale {k}' if k > 1 else ''})"
+        out += ["", title, "", *report(res, len(docs) * k, base)]
+    out += ["", f"Total runtime {time.perf_counter() - started:.0f} s."]
+    text = "\n".join(out) + "\n"
+    print(text)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(text, encoding="utf-8")
+    print(f"written to {a.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
