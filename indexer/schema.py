@@ -12,7 +12,7 @@ from newsearch.errors import IndexIncompatibleError
 from newsearch.indexer.analysis import SETTINGS, name_analyzer, news_analyzer
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
-FORMAT = 1
+FORMAT = 2
 MANIFEST = "newsearch.json"
 INDEX_NAME = "MAIN"
 

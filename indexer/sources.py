@@ -172,6 +172,9 @@ def _clean(text: str) -> str:
     return text
 
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
+
+
 def looks_binary(data: bytes) -> bool:
     """True when the bytes are not text in any encoding decode() would try."""
     sample = data[:8192]
@@ -180,7 +183,7 @@ def looks_binary(data: bytes) -> bool:
     zeros = sample.count(0)
     if zeros > len(sample) // 4:
         return False  # UTF-16 without a BOM, handled by decode()
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) // 10
 
 

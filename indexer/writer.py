@@ -10,8 +10,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from whoosh.index import LockError
@@ -203,10 +204,44 @@ def add_files(
     workers: int | None = None,
     progress: Progress | None = None,
     batch_docs: int = BATCH_DOCS,
+    prune: bool = False,
 ) -> IndexReport:
-    """Index files and folders incrementally; a broken file is reported and the rest indexed."""
+    """Index files and folders incrementally; a broken file is reported and the rest indexed.
+
+    With ``prune``, articles of files that were indexed from under these paths but are gone
+    now are removed.
+    """
+    paths = [Path(p) for p in paths]
     with run_lock(ix.storage.folder, wait) as lock_fd:
-        return _add_files(ix, paths, wait, workers, progress, batch_docs, lock_fd)
+        report = _add_files(ix, paths, wait, workers, progress, batch_docs, lock_fd)
+        if prune:
+            removed = prune_missing(ix, paths, wait)
+            with ix.reader() as reader:
+                report = replace(report, removed=removed, documents=reader.doc_count())
+        return report
+
+
+def prune_missing(ix: Any, roots: list[Path], wait: float) -> int:
+    """Delete the articles of indexed files under ``roots`` that no longer exist."""
+    bases = [str(r.resolve()) for r in roots if r.exists()]
+    with ix.reader() as reader:
+        known = indexed_files(reader)
+    gone = [
+        path
+        for path in known
+        if any(path == b or path.startswith(b.rstrip(os.sep) + os.sep) for b in bases)
+        and not os.path.exists(path)
+    ]
+    if not gone:
+        return 0
+    writer = open_writer(ix, wait)
+    try:
+        removed = sum(int(writer.delete_by_term("path", path) or 0) for path in gone)
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return removed
 
 
 def _add_files(
@@ -222,6 +257,7 @@ def _add_files(
     files, failures = find_files(paths)
     with ix.reader() as reader:
         known = indexed_files(reader)
+        fresh = reader.doc_count_all() == 0
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     todo: list[tuple[SourceFile, str]] = []
     for src in files:
@@ -267,7 +303,8 @@ def _add_files(
                     writer.delete_by_term("path", prep.src.path)
                 for doc in prep.docs:
                     # A record id seen in another file replaces that document: ids stay unique.
-                    writer.update_document(**doc)
+                    # Into an index that started empty, nothing can be replaced: the cheap add.
+                    (writer.add_document if fresh else writer.update_document)(**doc)
                 counts["updated" if seen else "added"] += len(prep.docs)
                 pending += len(prep.docs) + 1
             if writer is not None and pending >= batch_docs:

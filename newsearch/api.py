@@ -146,6 +146,7 @@ class NewsIndex:
         workers: int | None = None,
         progress: Callable[[int, int], None] | None = None,
         commit_every: int | None = None,
+        prune: bool = False,
     ) -> IndexReport:
         """Index files and folders incrementally; unreadable files are reported, not fatal.
 
@@ -163,10 +164,16 @@ class NewsIndex:
             workers=workers,
             progress=progress,
             batch_docs=commit_every or writer.BATCH_DOCS,
+            prune=prune,
         )
 
     def search(
-        self, query: str, limit: int = 10, page: int = 1, explain: bool = False
+        self,
+        query: str,
+        limit: int = 10,
+        page: int = 1,
+        explain: bool = False,
+        snippets: bool = True,
     ) -> SearchResults:
         """Ranked hits for a query string, with highlighted snippets (and score breakdowns)."""
         from newsearch.query import search
@@ -175,7 +182,9 @@ class NewsIndex:
             raise QueryError(f"a query is a string, not {type(query).__name__}")
         try:
             searcher = self._searcher()
-            return search.run(searcher, query, limit=limit, page=page, explain=explain)
+            return search.run(
+                searcher, query, limit=limit, page=page, explain=explain, with_snippets=snippets
+            )
         except NewsearchError:
             raise
         except (ValueError, TypeError) as exc:

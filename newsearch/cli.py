@@ -73,6 +73,9 @@ def index_cmd(
     commit_every: Annotated[
         int, typer.Option(min=1, help="Commit every N articles (an interrupted run keeps them).")
     ] = 5000,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Remove articles whose files are gone from PATHs.")
+    ] = False,
 ) -> None:
     """Index files and folders (.txt .html .json .jsonl, also .gz); only changes are redone."""
     from newsearch import render
@@ -92,9 +95,8 @@ def index_cmd(
                 # Built beside the old index and swapped in at the end: a failure keeps the old.
                 _, report = NewsIndex.rebuild(where, targets, progress=tick, **options)
             else:
-                report = NewsIndex.open_or_create(where).add_files(
-                    targets, progress=tick, **options
-                )
+                ix = NewsIndex.open_or_create(where)
+                report = ix.add_files(targets, progress=tick, prune=prune, **options)
         if as_json:
             _json(render.report_dict(report, where))
         else:

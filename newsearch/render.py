@@ -96,6 +96,7 @@ def report(r: IndexReport, where: Path) -> None:
     _out(
         f"{r.files} file(s) in {r.seconds:.2f} s{rate}: {r.added} added, {r.updated} updated, "
         f"{r.unchanged} unchanged, {len(r.failed)} failed"
+        + (f", {r.removed} removed" if r.removed else "")
     )
     for f in r.failed[:50]:
         _out(f"  failed: {short_path(f.path)}: {f.reason}")

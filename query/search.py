@@ -47,7 +47,12 @@ def weighting() -> scoring.WeightingModel:
 
 
 def run(
-    searcher: Any, text: str, limit: int = 10, page: int = 1, explain: bool = False
+    searcher: Any,
+    text: str,
+    limit: int = 10,
+    page: int = 1,
+    explain: bool = False,
+    with_snippets: bool = True,
 ) -> SearchResults:
     """Answer one query string with a page of ranked, snippeted hits."""
     limit = max(1, int(limit))
@@ -60,13 +65,14 @@ def run(
     top: list[Any] = []
     every = all_words_query(text, searcher.schema) if parsed.plain and ALL_WORDS_FIRST else None
     if every is not None:
-        top = list(searcher.search(every, limit=want, terms=True))
+        # A comprehension, not list(): list() asks len() first, which re-runs the query to count.
+        top = [h for h in searcher.search(every, limit=want, terms=True)]
     seen = {h.docnum for h in top}
     # Unoptimised, the collector counts every match as it goes; optimised, Whoosh would skip
     # blocks and then walk every posting again just to count them for `total`.
     results = searcher.search(parsed.query, limit=want + len(seen), terms=True, optimize=False)
     top += [h for h in results if h.docnum not in seen][: want - len(top)]
-    hits = [_hit(h, first + i + 1) for i, h in enumerate(top[first:want])]
+    hits = [_hit(h, first + i + 1, with_snippets) for i, h in enumerate(top[first:want])]
     if explain:
         boosts = explain_mod.term_boosts(parsed.query)
         words = query_words(text, searcher.schema)
@@ -82,7 +88,7 @@ def run(
     )
 
 
-def _hit(hit: Any, rank: int) -> Hit:
+def _hit(hit: Any, rank: int, with_snippet: bool = True) -> Hit:
     stored = hit.fields()
     terms = {t.decode("utf-8") for f, t in hit.matched_terms() if f == "body"}
     return Hit(
@@ -91,7 +97,7 @@ def _hit(hit: Any, rank: int) -> Hit:
         # An untitled article (a record without one) is shown by its opening words.
         title=stored.get("title") or snippets.lead(stored.get("body", ""), 80),
         score=round(float(hit.score), 4),
-        snippet=snippets.snippet(stored.get("body", ""), terms),
+        snippet=snippets.snippet(stored.get("body", ""), terms) if with_snippet else "",
         published=published(stored),
         source=stored.get("source") or stored.get("path", ""),
         url=stored.get("url", ""),

@@ -163,3 +163,11 @@ def test_eval_command(workdir, fixtures):
     )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["queries"] == 3
+
+
+def test_index_prune(workdir):
+    (workdir / "seeds" / "extra.txt").write_text("Extra headline\n\nExtra story text.")
+    run("index")
+    (workdir / "seeds" / "extra.txt").unlink()
+    r = run("index", "--prune")
+    assert r.exit_code == 0 and "1 removed" in r.output and "holds 1 article" in r.output

@@ -105,3 +105,10 @@ def test_repeated_query_word_counts_twice(tmp_path):
     once = {h.title: h.score for h in ix.search("budget harbour").hits}
     twice = {h.title: h.score for h in ix.search("budget budget harbour").hits}
     assert twice["Alpha report"] > once["Alpha report"]
+
+
+def test_snippets_can_be_left_out(seeded):
+    with_snippets = seeded.search("Mueller inquiry").hits[0]
+    without = seeded.search("Mueller inquiry", snippets=False).hits[0]
+    assert without.snippet == "" and with_snippets.snippet
+    assert (without.id, without.score) == (with_snippets.id, with_snippets.score)

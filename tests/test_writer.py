@@ -108,3 +108,17 @@ def test_second_writer_waits_then_gets_a_clear_error(index, seed):
     finally:
         held.cancel()
     assert index.add_files([seed]).added == 1
+
+
+def test_prune_removes_articles_of_deleted_files_only_under_the_given_paths(index, tmp_path, seed):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for name in ["a", "b", "c"]:
+        (folder / f"{name}.txt").write_text(f"Headline {name}\n\nStory text {name}.")
+    index.add_files([folder, seed])
+    (folder / "b.txt").unlink()
+    kept = index.add_files([folder])
+    assert kept.removed == 0 and index.stats().documents == 4  # without --prune nothing goes
+    report = index.add_files([folder], prune=True)
+    assert report.removed == 1 and report.documents == 3
+    assert index.search("Lavrov").total == 1  # the seed, outside the given folder, stays
