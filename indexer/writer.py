@@ -6,6 +6,7 @@ import hashlib
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -22,7 +23,7 @@ from newsearch.indexer.extract import extract
 from newsearch.indexer.sources import RawDoc, SourceFile, file_id, find_files, load
 from newsearch.models import Article, Failure, IndexReport
 
-Progress = Callable[[int, int], None]
+Progress = Callable[[int, int, int], None]  # files done, files in all, articles written
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
 PARALLEL_MIN_FILES = 64
 RUN_LOCK = "newsearch.lock"
@@ -95,9 +96,11 @@ def prepare(src: SourceFile, known_digest: str = "") -> Prepared:
         if not art.body.strip() and not art.title.strip():
             out.failures.append(Failure(where, "no article text left after cleaning"))
             continue
-        fields = article_fields(raw, art)
-        fields["filekey"] = f"{src.path}\t{src.signature}\t{out.digest}"
-        out.docs.append(fields)
+        out.docs.append(article_fields(raw, art))
+    if out.docs:
+        # Only the file's last article says "this file is indexed": a run stopped inside a big
+        # file leaves it unmarked, so the next run redoes it (ids make that replace, not add).
+        out.docs[-1]["filekey"] = f"{src.path}\t{src.signature}\t{out.digest}"
     return out
 
 
@@ -105,9 +108,20 @@ def indexed_files(reader: Any) -> dict[str, tuple[str, str, int]]:
     """path → (signature, digest, documents) for every file the index holds."""
     out: dict[str, tuple[str, str, int]] = {}
     for key in reader.lexicon("filekey"):
+        # The term list keeps the keys of deleted (replaced) documents until segments merge.
+        if reader.has_deletions() and not live_docs(reader, "filekey", key):
+            continue
         path, sig, digest = key.decode("utf-8").split("\t")
-        out[path] = (sig, digest, reader.doc_frequency("path", path))
+        out[path] = (sig, digest, live_docs(reader, "path", path))
     return out
+
+
+def live_docs(reader: Any, field: str, term: str) -> int:
+    """Documents holding the term, not counting deleted ones (doc_frequency counts those)."""
+    if not reader.has_deletions():
+        return reader.doc_frequency(field, term)
+    ids = reader.postings(field, term).all_ids()
+    return sum(1 for docnum in ids if not reader.is_deleted(docnum))
 
 
 def open_writer(ix: Any, wait: float) -> Any:
@@ -267,7 +281,7 @@ def _add_files(
         else:
             todo.append((src, seen[1] if seen else ""))
     if progress:
-        progress(len(files) - len(todo), len(files))
+        progress(len(files) - len(todo), len(files), 0)
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     writer = None
     pending = 0
@@ -301,28 +315,55 @@ def _add_files(
                 writer = writer or open_writer(ix, wait)
                 if seen:
                     writer.delete_by_term("path", prep.src.path)
+                outcome = "updated" if seen else "added"
                 for doc in prep.docs:
+                    writer = writer or open_writer(ix, wait)
                     # A record id seen in another file replaces that document: ids stay unique.
                     # Into an index that started empty, nothing can be replaced: the cheap add.
                     (writer.add_document if fresh else writer.update_document)(**doc)
-                counts["updated" if seen else "added"] += len(prep.docs)
-                pending += len(prep.docs) + 1
-            if writer is not None and pending >= batch_docs:
-                writer.commit()
-                writer, pending = None, 0
-                committed = dict(counts)
+                    counts[outcome] += 1
+                    pending += 1
+                    if pending >= batch_docs:  # also inside one big JSON Lines file
+                        with deferred_interrupt():
+                            writer.commit()
+                            writer, pending = None, 0
+                            committed = dict(counts)
+                        if progress:
+                            progress(done - 1, len(files), counts["added"] + counts["updated"])
             if progress:
-                progress(done, len(files))
+                progress(done, len(files), counts["added"] + counts["updated"])
         if writer is not None:
-            writer.commit()
-            writer = None
+            with deferred_interrupt():
+                writer.commit()
+                writer = None
+                committed = dict(counts)
     except KeyboardInterrupt:
-        if writer is not None:
-            writer.cancel()
-            writer = None
+        _cancel(writer)
+        writer = None
         raise IndexingInterrupted(report(interrupted=True)) from None
     finally:
         prepared.close()
-        if writer is not None:
-            writer.cancel()
+        _cancel(writer)
     return report()
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold a Ctrl-C until the block is done, so a commit and its bookkeeping go together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are only delivered to the main thread anyway
+        return
+    caught: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            raise KeyboardInterrupt
+
+
+def _cancel(writer: Any) -> None:
+    # Ctrl-C can land just after a commit closed the writer: nothing is left to cancel then.
+    if writer is not None and not writer.is_closed:
+        writer.cancel()

@@ -144,7 +144,7 @@ class NewsIndex:
         *,
         wait: float = 10.0,
         workers: int | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, int], None] | None = None,
         commit_every: int | None = None,
         prune: bool = False,
     ) -> IndexReport:

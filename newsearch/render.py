@@ -57,20 +57,26 @@ def short_path(path: str) -> str:
 
 
 @contextmanager
-def progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress line with docs/s and ETA on stderr, silent when stderr is not a terminal."""
+def progress(label: str) -> Iterator[Callable[[int, int, int], None]]:
+    """A progress line with docs/s and an ETA on stderr, silent when stderr is not a terminal."""
     on = sys.stderr.isatty()
     start = time.perf_counter()
-    state = {"last": 0.0, "shown": False}
+    state = {"last": 0.0, "shown": False, "first": -1}
 
-    def tick(done: int, total: int) -> None:
+    def tick(done: int, total: int, docs: int) -> None:
         now = time.perf_counter()
-        if not on or (now - state["last"] < 0.1 and done < total):
+        if state["first"] < 0:
+            state["first"] = done  # files skipped as unchanged do not count toward the rate
+        if not on or now - state["last"] < 0.2:
             return
         state["last"], state["shown"] = now, True
-        rate = done / max(now - start, 1e-9)
-        eta = (total - done) / rate if rate else 0.0
-        sys.stderr.write(f"\r{label}: {done}/{total} files  {rate:,.0f}/s  ETA {eta:,.0f}s ")
+        elapsed = max(now - start, 1e-9)
+        worked = done - state["first"]
+        eta = (total - done) * elapsed / worked if worked else None
+        line = f"{label}: {done:,}/{total:,} files, {docs:,} articles, {docs / elapsed:,.0f} docs/s"
+        if eta is not None and done < total:
+            line += f", ETA {eta:,.0f} s"
+        sys.stderr.write("\r" + line + "\x1b[K")
         sys.stderr.flush()
 
     try:

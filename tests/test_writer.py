@@ -122,3 +122,72 @@ def test_prune_removes_articles_of_deleted_files_only_under_the_given_paths(inde
     report = index.add_files([folder], prune=True)
     assert report.removed == 1 and report.documents == 3
     assert index.search("Lavrov").total == 1  # the seed, outside the given folder, stays
+
+
+def test_big_jsonl_is_committed_in_batches_and_a_stopped_run_resumes(index, tmp_path, monkeypatch):
+    import json
+
+    p = tmp_path / "dump.jsonl"
+    p.write_text(
+        "\n".join(
+            json.dumps({"id": f"n{i}", "title": f"T{i}", "text": f"Body {i}."}) for i in range(30)
+        )
+    )
+    real = writer.open_writer
+    added = []
+
+    def stopping(ix, wait):
+        w = real(ix, wait)
+        orig = w.add_document
+
+        def add_document(**fields):
+            if len(added) == 25:  # Ctrl-C halfway through the third batch
+                raise KeyboardInterrupt
+            added.append(1)
+            orig(**fields)
+
+        w.add_document = add_document
+        return w
+
+    monkeypatch.setattr(writer, "open_writer", stopping)
+    with pytest.raises(writer.IndexingInterrupted) as stopped:
+        index.add_files([p], commit_every=10)
+    assert stopped.value.report.added == 20 and stopped.value.report.interrupted
+    assert index.stats().documents == 20
+    monkeypatch.setattr(writer, "open_writer", real)
+    report = index.add_files([p], commit_every=10)
+    assert report.updated + report.added == 30  # the unfinished file is done again
+    assert index.stats().documents == 30  # ids replaced, nothing doubled
+    assert index.add_files([p]).unchanged == 30
+
+
+def test_progress_line_shows_docs_per_second_and_eta(monkeypatch, capsys):
+    import io
+
+    from newsearch import render
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    fake = Tty()
+    monkeypatch.setattr("sys.stderr", fake)
+    monkeypatch.setattr(render.time, "perf_counter", iter([0.0, 1.0, 2.0, 3.0]).__next__)
+    with render.progress("Indexing") as tick:
+        tick(0, 10, 0)
+        tick(5, 10, 50)
+    out = fake.getvalue()
+    assert "5/10 files, 50 articles, 25 docs/s, ETA 2 s" in out
+
+
+def test_a_changed_file_is_unchanged_on_the_next_run(index, tmp_path):
+    p = tmp_path / "story.txt"
+    p.write_text("Headline\n\nA short story.")
+    index.add_files([tmp_path])
+    # 25 bytes, then over 100: "100:…" sorts before "25:…" in the term list, which once made
+    # the old, deleted key win and the file look changed on every run.
+    p.write_text("Headline\n\nA much longer story than before. " + "It goes on and on. " * 5)
+    os.utime(p, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert index.add_files([tmp_path]).updated == 1
+    again = index.add_files([tmp_path])
+    assert (again.updated, again.unchanged) == (0, 1)
