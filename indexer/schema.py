@@ -12,7 +12,7 @@ from newsearch.errors import IndexIncompatibleError
 from newsearch.indexer.analysis import SETTINGS, name_analyzer, news_analyzer
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
-FORMAT = 2
+FORMAT = 3
 MANIFEST = "newsearch.json"
 INDEX_NAME = "MAIN"
 
@@ -72,5 +72,10 @@ def read_manifest(index_dir: Path) -> dict[str, Any]:
         raise IndexIncompatibleError(
             f"{index_dir} was built with index format {data.get('format')!r}; "
             f"this newsearch reads format {FORMAT}"
+        )
+    if data.get("analysis") != SETTINGS:
+        # Queries are analysed with today's settings: different ones would silently miss.
+        raise IndexIncompatibleError(
+            f"{index_dir} was built with other analysis settings (tokens, stop words, stemmer)"
         )
     return data

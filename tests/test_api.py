@@ -118,3 +118,15 @@ def test_concurrent_searches_from_threads(seeded):
     for t in threads:
         t.join()
     assert not errors and set(totals) == {1}
+
+
+def test_index_built_with_other_analysis_settings_is_refused(tmp_path):
+    import json
+
+    NewsIndex.create(tmp_path / "ix")
+    manifest = tmp_path / "ix" / "newsearch.json"
+    data = json.loads(manifest.read_text())
+    data["analysis"]["stop_words"] = ["the"]
+    manifest.write_text(json.dumps(data))
+    with pytest.raises(IndexIncompatibleError, match="other analysis settings"):
+        NewsIndex.open(tmp_path / "ix")
