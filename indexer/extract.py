@@ -185,6 +185,7 @@ def extract_blocks(
         title=title,
         body=body,
         published=found.published,
+        modified=found.modified,
         authors=tuple(dict.fromkeys(found.authors)),
         tags=tuple(dict.fromkeys(found.tags)),
         site=found.site,

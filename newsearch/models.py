@@ -26,6 +26,7 @@ class Article:
     site: str = ""
     url: str = ""
     removed: tuple[Removed, ...] = ()
+    modified: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,8 @@ def cleaned(a: Article, blocks: list[Any]) -> None:
     on = styled()
     _out(f"Title:     {a.title or '(none found)'}")
     _out(f"Published: {a.published.isoformat() if a.published else '-'}")
+    if a.modified:
+        _out(f"Modified:  {a.modified.isoformat()}")
     _out(f"Authors:   {', '.join(a.authors) or '-'}")
     _out(f"Tags:      {', '.join(a.tags) or '-'}")
     _out(f"Site:      {a.site or '-'}")

@@ -219,3 +219,16 @@ def test_reuters_wire_copy_loses_sign_offs_and_briefs_but_no_prose():
             if len(prose.split()) >= 10 and prose.endswith(".") and prose not in body:
                 lost.append((doc["id"], prose[:60]))
     assert len(lost) <= 3, lost  # a few table-only bulletins read as a page of labels
+
+
+def test_modified_date_from_meta():
+    html = (
+        '<html><head><meta property="article:published_time" content="2020-01-02T10:00:00Z">'
+        '<meta property="article:modified_time" content="2020-01-03T08:30:00+02:00">'
+        "<title>Dated page</title></head><body><article><p>"
+        + "A paragraph of the story that is long enough to be kept as article text. " * 4
+        + "</p></article></body></html>"
+    )
+    art = extract(html, kind="html")
+    assert art.published.isoformat() == "2020-01-02T10:00:00+00:00"
+    assert art.modified.isoformat() == "2020-01-03T08:30:00+02:00"
