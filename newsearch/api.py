@@ -10,6 +10,7 @@ import tempfile
 import threading
 import zlib
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -174,8 +175,16 @@ class NewsIndex:
         page: int = 1,
         explain: bool = False,
         snippets: bool = True,
+        sort: str = "relevance",
+        since: str | date | None = None,
+        until: str | date | None = None,
+        source: str | None = None,
     ) -> SearchResults:
-        """Ranked hits for a query string, with highlighted snippets (and score breakdowns)."""
+        """Ranked hits for a query string, with highlighted snippets (and score breakdowns).
+
+        ``sort`` is "relevance", "newest" or "oldest"; ``since``/``until`` bound the published
+        date (inclusive; "2017", "2017-09" and "2017-09-23" work); ``source`` keeps one site.
+        """
         from newsearch.query import search
 
         if not isinstance(query, str):
@@ -183,7 +192,16 @@ class NewsIndex:
         try:
             searcher = self._searcher()
             return search.run(
-                searcher, query, limit=limit, page=page, explain=explain, with_snippets=snippets
+                searcher,
+                query,
+                limit=limit,
+                page=page,
+                explain=explain,
+                with_snippets=snippets,
+                sort=sort,
+                since=since,
+                until=until,
+                source=source,
             )
         except NewsearchError:
             raise

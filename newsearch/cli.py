@@ -116,6 +116,12 @@ def query_cmd(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show which words matched where, and their share.")
     ] = False,
+    sort: Annotated[str, typer.Option(help="relevance, newest or oldest.")] = "relevance",
+    since: Annotated[
+        str | None, typer.Option(help="Published on or after: 2017, 2017-09, 2017-09-23.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (inclusive).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles from this source.")] = None,
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch import render
@@ -123,7 +129,16 @@ def query_cmd(
 
     with user_errors():
         ix = NewsIndex.open(_state["index"])
-        results = ix.search(text, limit=limit, page=page, explain=explain)
+        results = ix.search(
+            text,
+            limit=limit,
+            page=page,
+            explain=explain,
+            sort=sort,
+            since=since,
+            until=until,
+            source=source,
+        )
         if as_json:
             _json(render.results_dict(results))
         else:

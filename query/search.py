@@ -11,7 +11,7 @@ from whoosh import scoring
 
 from newsearch.models import Hit, SearchResults
 from newsearch.query import explain as explain_mod
-from newsearch.query import snippets
+from newsearch.query import filters, snippets
 from newsearch.query.parse import all_words_query, parse, query_words
 
 # Chosen on the five dev collections (benchmarks/relevance.py), one setting for all: K1 1.5
@@ -52,24 +52,33 @@ def run(
     page: int = 1,
     explain: bool = False,
     with_snippets: bool = True,
+    sort: str = "relevance",
+    since: Any = None,
+    until: Any = None,
+    source: str | None = None,
 ) -> SearchResults:
     """Answer one query string with a page of ranked, snippeted hits."""
     limit = max(1, int(limit))
     page = max(1, int(page))
     parsed = parse(text, searcher.schema)
+    order = filters.sort_args(sort)
+    only = filters.filter_query(searcher.schema, since, until, source)
     first = (page - 1) * limit
     want = first + limit
     # Articles holding every word of a plain-words query come first, each tier by BM25F; the
     # rest of the OR still answers long natural-language queries that no article fully matches.
     top: list[Any] = []
-    every = all_words_query(text, searcher.schema) if parsed.plain and ALL_WORDS_FIRST else None
+    tiers = parsed.plain and ALL_WORDS_FIRST and not order
+    every = all_words_query(text, searcher.schema) if tiers else None
     if every is not None:
         # A comprehension, not list(): list() asks len() first, which re-runs the query to count.
-        top = [h for h in searcher.search(every, limit=want, terms=True)]
+        top = [h for h in searcher.search(every, limit=want, terms=True, filter=only)]
     seen = {h.docnum for h in top}
     # Unoptimised, the collector counts every match as it goes; optimised, Whoosh would skip
     # blocks and then walk every posting again just to count them for `total`.
-    results = searcher.search(parsed.query, limit=want + len(seen), terms=True, optimize=False)
+    results = searcher.search(
+        parsed.query, limit=want + len(seen), terms=True, optimize=False, filter=only, **order
+    )
     top += [h for h in results if h.docnum not in seen][: want - len(top)]
     hits = [_hit(h, first + i + 1, with_snippets) for i, h in enumerate(top[first:want])]
     if explain:
@@ -95,7 +104,8 @@ def _hit(hit: Any, rank: int, with_snippet: bool = True) -> Hit:
         id=stored["id"],
         # An untitled article (a record without one) is shown by its opening words.
         title=stored.get("title") or snippets.lead(stored.get("body", ""), 80),
-        score=round(float(hit.score), 4),
+        # Sorted by date, Whoosh gives the sort key instead of a relevance score.
+        score=round(float(hit.score), 4) if isinstance(hit.score, int | float) else 0.0,
         snippet=snippets.snippet(stored.get("body", ""), terms) if with_snippet else "",
         published=published(stored),
         source=stored.get("source") or stored.get("path", ""),

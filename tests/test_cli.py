@@ -171,3 +171,16 @@ def test_index_prune(workdir):
     (workdir / "seeds" / "extra.txt").unlink()
     r = run("index", "--prune")
     assert r.exit_code == 0 and "1 removed" in r.output and "holds 1 article" in r.output
+
+
+def test_query_sort_and_date_flags(workdir, fixtures):
+    run("index", "seeds", str(fixtures))
+    newest = json.loads(run("query", "said OR harbour", "--sort", "newest", "--json").output)
+    dates = [h["published"] for h in newest["hits"] if h["published"]]
+    assert dates == sorted(dates, reverse=True) and len(dates) >= 2
+    only_2017 = json.loads(
+        run("query", "said", "--since", "2017", "--until", "2017", "--json").output
+    )
+    assert {h["published"][:4] for h in only_2017["hits"]} == {"2017"}
+    r = run("query", "said", "--since", "yesterday-ish")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: not a date")

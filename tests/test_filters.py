@@ -1,0 +1,67 @@
+from datetime import datetime
+
+import pytest
+
+from newsearch import NewsIndex, QueryError
+from newsearch.query.filters import parse_when
+
+
+@pytest.fixture
+def dated(tmp_path):
+    records = tmp_path / "wire.jsonl"
+    rows = [
+        ("a", "2017-01-15", "Daily Planet", "Harbour plans approved"),
+        ("b", "2017-06-30T23:30:00", "Daily Planet", "Harbour strike ends"),
+        ("c", "2017-07-01", "Gotham Gazette", "Harbour reopens to ferries"),
+        ("d", "2018-03-02", "Gotham Gazette", "Harbour budget cut"),
+        ("e", None, "Gotham Gazette", "Undated harbour notice"),
+    ]
+    import json
+
+    records.write_text(
+        "\n".join(
+            json.dumps(
+                {"id": i, "date": d, "source": s, "title": t, "text": f"{t}. The harbour story."}
+            )
+            for i, d, s, t in rows
+        )
+    )
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([records])
+    return ix
+
+
+def ids(res):
+    return [h.id for h in res.hits]
+
+
+def test_sort_newest_and_oldest(dated):
+    assert ids(dated.search("harbour", sort="newest"))[:4] == ["d", "c", "b", "a"]
+    assert ids(dated.search("harbour", sort="oldest"))[:4] == ["a", "b", "c", "d"]
+
+
+def test_date_range_is_inclusive_and_takes_partial_dates(dated):
+    assert sorted(ids(dated.search("harbour", since="2017-06", until="2017-07"))) == ["b", "c"]
+    assert sorted(ids(dated.search("harbour", since="2017", until="2017"))) == ["a", "b", "c"]
+    assert ids(dated.search("harbour", since="2018")) == ["d"]
+    assert dated.search("harbour", since="2017-06-30", until="2017-06-30").total == 1
+
+
+def test_source_filter(dated):
+    assert sorted(ids(dated.search("harbour", source="gotham gazette"))) == ["c", "d", "e"]
+    assert ids(dated.search("harbour", source="Daily Planet", sort="oldest")) == ["a", "b"]
+
+
+def test_bad_dates_and_sorts_are_query_errors(dated):
+    with pytest.raises(QueryError, match="not a date"):
+        dated.search("harbour", since="last tuesday")
+    with pytest.raises(QueryError, match="after"):
+        dated.search("harbour", since="2018", until="2017")
+    with pytest.raises(QueryError, match="unknown sort"):
+        dated.search("harbour", sort="random")
+
+
+def test_parse_when():
+    assert parse_when("2017-02", end=True) == datetime(2017, 2, 28, 23, 59, 59, 999999)
+    assert parse_when("2017") == datetime(2017, 1, 1)
+    assert parse_when("2017-09-23T05:13:00+02:00") == datetime(2017, 9, 23, 3, 13)
