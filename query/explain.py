@@ -18,12 +18,19 @@ def term_boosts(query: Any) -> dict[tuple[str, str], float]:
 
 
 def contributions(
-    searcher: Any, hit: Any, boosts: dict[tuple[str, str], float], words: dict[str, str]
+    searcher: Any,
+    hit: Any,
+    terms: set[tuple[str, str]],
+    boosts: dict[tuple[str, str], float],
+    words: dict[str, str],
 ) -> tuple[Contribution, ...]:
-    """Each matched (field, term) of one hit with its term frequency and BM25F score."""
+    """Each of the query's (field, term) pairs this hit holds, with its frequency and score."""
     out = []
-    for field, raw in sorted(hit.matched_terms()):
-        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    for field, term in sorted(terms):
+        if field not in ("title", "body"):
+            continue
+        if (field, term) not in searcher.reader():
+            continue
         postings = searcher.postings(field, term)
         postings.skip_to(hit.docnum)
         if not postings.is_active() or postings.id() != hit.docnum:

@@ -72,20 +72,29 @@ def run(
     every = all_words_query(text, searcher.schema) if tiers else None
     if every is not None:
         # A comprehension, not list(): list() asks len() first, which re-runs the query to count.
-        top = [h for h in searcher.search(every, limit=want, terms=True, filter=only)]
+        top = [h for h in searcher.search(every, limit=want, filter=only)]
     seen = {h.docnum for h in top}
     # Unoptimised, the collector counts every match as it goes; optimised, Whoosh would skip
     # blocks and then walk every posting again just to count them for `total`.
     results = searcher.search(
-        parsed.query, limit=want + len(seen), terms=True, optimize=False, filter=only, **order
+        parsed.query, limit=want + len(seen), optimize=False, filter=only, **order
     )
     top += [h for h in results if h.docnum not in seen][: want - len(top)]
-    hits = [_hit(h, first + i + 1, with_snippets) for i, h in enumerate(top[first:want])]
+    # The query's terms (wildcards and fuzzy words expanded) once, rather than asking Whoosh to
+    # record per scored document which ones matched (terms=True costs ~20% of a search).
+    reader = searcher.reader()
+    found = {
+        (field, t.decode("utf-8") if isinstance(t, bytes) else t)
+        for leaf in parsed.query.leaves()
+        for field, t in leaf.expanded_terms(reader)
+    }
+    body_terms = {t for field, t in found if field == "body"} if with_snippets else None
+    hits = [_hit(h, first + i + 1, body_terms) for i, h in enumerate(top[first:want])]
     if explain:
         boosts = explain_mod.term_boosts(parsed.query)
         words = query_words(text, searcher.schema)
         hits = [
-            replace(hit, explanation=explain_mod.contributions(searcher, h, boosts, words))
+            replace(hit, explanation=explain_mod.contributions(searcher, h, found, boosts, words))
             for hit, h in zip(hits, top[first:want], strict=True)
         ]
     return SearchResults(
@@ -96,9 +105,9 @@ def run(
     )
 
 
-def _hit(hit: Any, rank: int, with_snippet: bool = True) -> Hit:
+def _hit(hit: Any, rank: int, terms: set[str] | None) -> Hit:
+    """One Whoosh hit as a Hit; ``terms`` None leaves the snippet out."""
     stored = hit.fields()
-    terms = {t.decode("utf-8") for f, t in hit.matched_terms() if f == "body"}
     return Hit(
         rank=rank,
         id=stored["id"],
@@ -106,7 +115,7 @@ def _hit(hit: Any, rank: int, with_snippet: bool = True) -> Hit:
         title=stored.get("title") or snippets.lead(stored.get("body", ""), 80),
         # Sorted by date, Whoosh gives the sort key instead of a relevance score.
         score=round(float(hit.score), 4) if isinstance(hit.score, int | float) else 0.0,
-        snippet=snippets.snippet(stored.get("body", ""), terms) if with_snippet else "",
+        snippet="" if terms is None else snippets.snippet(stored.get("body", ""), terms),
         published=published(stored),
         source=stored.get("source") or stored.get("path", ""),
         url=stored.get("url", ""),
