@@ -142,9 +142,9 @@ def test_text_blocks_keep_short_lines_separate():
 
 def test_deeply_nested_html_does_not_crash():
     html = (
-        "<div>" * 5000
+        "<div>" * 10_000
         + "<p>Deep story text sits here at the bottom of it all.</p>"
-        + "</div>" * 5000
+        + "</div>" * 10_000
     )
     art = extract(html, kind="html")
     assert "Deep story text" in art.body

@@ -170,21 +170,42 @@ def test_second_indexing_run_waits_then_exits_1(corpus, tmp_path):
 
 def test_queries_keep_answering_while_indexing(corpus, tmp_path):
     target = tmp_path / "ix"
-    ix = NewsIndex.create(target)
+    NewsIndex.create(target)
+    indexing = subprocess.Popen(
+        index_cmd(target, corpus, "--commit-every", "20"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     reader = NewsIndex.open(target)
-    errors, totals = [], []
-    t = threading.Thread(target=lambda: ix.add_files([corpus], commit_every=20, workers=1))
-    t.start()
-    while t.is_alive():
-        try:
-            totals.append(reader.search("harbour").total)
-        except Exception as exc:  # pragma: no cover - recorded for the assertion
-            errors.append(exc)
-    t.join()
-    totals.append(reader.search("harbour").total)
-    assert not errors
-    assert totals == sorted(totals) and totals[-1] == N_DOCS
-    assert len(set(totals)) > 2  # saw the index grow batch by batch
+    errors, totals = [], {0: [], 1: [], 2: []}
+
+    def ask(n):
+        while indexing.poll() is None:
+            try:
+                totals[n].append(reader.search("harbour").total)
+            except Exception as exc:  # pragma: no cover - recorded for the assertion
+                errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in totals]
+    for t in threads:
+        t.start()
+    cli = []
+    while indexing.poll() is None:
+        r = subprocess.run(
+            [sys.executable, "-m", "newsearch", "-i", str(target), "query", "harbour", "--json"],
+            capture_output=True,
+            text=True,
+        )
+        cli.append((r.returncode, r.stderr))
+    for t in threads:
+        t.join()
+    assert indexing.returncode == 0, indexing.stderr.read()
+    assert not errors and all(rc == 0 for rc, _ in cli), (errors, cli)
+    for seen in totals.values():
+        assert seen == sorted(seen)  # each thread sees the index only grow
+    assert len({n for seen in totals.values() for n in seen}) > 2  # saw batches land
+    assert reader.search("harbour").total == N_DOCS  # and the last commit
 
 
 def test_open_and_search_many_times_keeps_open_files_flat(tmp_path, seed):
