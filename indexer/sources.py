@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import gzip
 import hashlib
 import json
 import os
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+STREAM_SUFFIXES = {".jsonl", ".ndjson"}
 
 INDEX_MARKER = "newsearch.json"  # the manifest every newsearch index folder holds
 
@@ -212,13 +214,31 @@ def _load_records(path: str, text: str) -> tuple[list[RawDoc], list[Failure]]:
         except json.JSONDecodeError as exc:
             raise SourceError(f"{path}: invalid JSON ({exc.msg} at line {exc.lineno})") from exc
     else:
-        for lineno, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                records.append((lineno, json.loads(line)))
-            except json.JSONDecodeError as exc:
-                failures.append(Failure(f"{path}:{lineno}", f"invalid JSON: {exc.msg}"))
+        return record_lines(path, enumerate(text.splitlines(), 1))
+    return _record_docs(path, records, failures)
+
+
+def record_lines(
+    path: str, lines: Iterable[tuple[int, str | bytes]]
+) -> tuple[list[RawDoc], list[Failure]]:
+    """Numbered JSON Lines to raw documents; a broken line is a failure, not a lost file."""
+    records: list[tuple[int, object]] = []
+    failures: list[Failure] = []
+    for lineno, line in lines:
+        if isinstance(line, bytes):
+            line = decode(line)
+        if not line.strip():
+            continue
+        try:
+            records.append((lineno, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            failures.append(Failure(f"{path}:{lineno}", f"invalid JSON: {exc.msg}"))
+    return _record_docs(path, records, failures)
+
+
+def _record_docs(
+    path: str, records: list[tuple[int, object]], failures: list[Failure]
+) -> tuple[list[RawDoc], list[Failure]]:
     docs = []
     for lineno, rec in records:
         try:
@@ -226,6 +246,34 @@ def _load_records(path: str, text: str) -> tuple[list[RawDoc], list[Failure]]:
         except SourceError as exc:
             failures.append(Failure(f"{path}:{lineno}", str(exc)))
     return docs, failures
+
+
+def streams(src: SourceFile) -> bool:
+    """True for JSON Lines files, which are read a chunk of lines at a time, never whole."""
+    return base_suffix(src.path) in STREAM_SUFFIXES
+
+
+def line_chunks(path: str, size: int = 500) -> Iterator[list[tuple[int, bytes]]]:
+    """A JSON Lines file (inflated on the fly if .gz) as chunks of numbered lines."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        chunk: list[tuple[int, bytes]] = []
+        for lineno, line in enumerate(fh, 1):
+            chunk.append((lineno, line))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+
+def file_digest(path: str) -> str:
+    """A content hash of a file, read in blocks."""
+    h = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _first(rec: dict[str, object], keys: tuple[str, ...]) -> object:

@@ -2,106 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from whoosh.index import LockError
 
-from newsearch.errors import IndexLockedError, NewsearchError, SourceError
-from newsearch.indexer.extract import extract
-from newsearch.indexer.sources import RawDoc, SourceFile, file_id, find_files, load
-from newsearch.models import Article, Failure, IndexReport
+from newsearch.errors import IndexLockedError
+from newsearch.indexer.prepare import run as run_tasks
+from newsearch.indexer.sources import SourceFile, find_files
+from newsearch.models import IndexReport
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, articles written
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
-PARALLEL_MIN_FILES = 64
 RUN_LOCK = "newsearch.lock"
-# No news article is this long; such a file is a dump or a log, and would stall the writer.
-MAX_ARTICLE_CHARS = 8 * 2**20  # below this a worker pool costs more than it saves
-
-
-@dataclass
-class Prepared:
-    """One file after reading and cleaning, ready for the writer."""
-
-    src: SourceFile
-    digest: str = ""
-    docs: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[Failure] = field(default_factory=list)
-    unchanged: bool = False
-
-
-def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
-    """The Whoosh fields for one cleaned article."""
-    published = art.published
-    fields: dict[str, Any] = {
-        "id": raw.id,
-        "path": raw.path,
-        "title": art.title,
-        "body": art.body,
-        "authors": ",".join(a.replace(",", " ") for a in art.authors),
-        "tags": ",".join(t.replace(",", " ") for t in art.tags),
-        "source": art.site.replace(",", " "),
-        "site": art.site,
-        "url": art.url,
-    }
-    if published is not None:
-        fields["published_text"] = published.isoformat()
-        if published.tzinfo is not None:
-            # Range queries and sorting compare instants, so store UTC without a zone.
-            published = published.astimezone(UTC).replace(tzinfo=None)
-        fields["published"] = published
-    return fields
-
-
-def prepare(src: SourceFile, known_digest: str = "") -> Prepared:
-    """Read and clean one file (runs in a worker process); unchanged content is skipped early."""
-    out = Prepared(src)
-    try:
-        with open(src.path, "rb") as fh:
-            out.digest = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
-    except OSError as exc:
-        out.failures.append(Failure(src.path, f"cannot read: {exc.strerror or exc}"))
-        return out
-    if known_digest and known_digest == out.digest:
-        out.unchanged = True
-        return out
-    try:
-        raws, out.failures = load(src)
-    except SourceError as exc:
-        out.failures.append(Failure(src.path, str(exc).removeprefix(src.path + ": ")))
-        return out
-    for raw in raws:
-        where = raw.path if raw.id == file_id(raw.path) else f"{raw.path} [{raw.id}]"
-        if len(raw.content) > MAX_ARTICLE_CHARS:
-            size = len(raw.content) / 2**20
-            out.failures.append(Failure(where, f"{size:.0f} MB of text is not one article"))
-            continue
-        try:
-            art = extract(raw.content, kind=raw.kind, meta=raw.meta)
-        except NewsearchError as exc:
-            out.failures.append(Failure(where, str(exc)))
-            continue
-        if not art.body.strip() and not art.title.strip():
-            out.failures.append(Failure(where, "no article text left after cleaning"))
-            continue
-        out.docs.append(article_fields(raw, art))
-    if out.docs:
-        # Only the file's last article says "this file is indexed": a run stopped inside a big
-        # file leaves it unmarked, so the next run redoes it (ids make that replace, not add).
-        out.docs[-1]["filekey"] = f"{src.path}\t{src.signature}\t{out.digest}"
-    return out
 
 
 def indexed_files(reader: Any) -> dict[str, tuple[str, str, int]]:
@@ -137,42 +57,6 @@ def open_writer(ix: Any, wait: float) -> Any:
                     f"(waited {wait:g} s)"
                 ) from None
             time.sleep(0.2)
-
-
-def _worker_init(lock_fd: int, parent: int) -> None:
-    """Set up an extraction worker: it dies with its parent and holds none of its locks."""
-    # Ctrl-C is the parent's to handle: it cancels the open batch and keeps what is committed.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if lock_fd >= 0:
-        # A forked copy of the run lock would keep the index locked after the parent is killed.
-        os.close(lock_fd)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        # Without this, workers of a SIGKILLed run live on as orphans, blocked on their queue.
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(0)  # the parent died before the line above could take effect
-
-
-def _prepared(
-    todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1
-) -> Iterator[Prepared]:
-    if workers <= 1 or len(todo) < PARALLEL_MIN_FILES:
-        for src, digest in todo:
-            yield prepare(src, digest)
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_worker_init, initargs=(lock_fd, os.getpid())
-    )
-    try:
-        srcs = [s for s, _ in todo]
-        digests = [d for _, d in todo]
-        yield from pool.map(prepare, srcs, digests, chunksize=8)
-    finally:
-        # On Ctrl-C or an error, queued files are dropped instead of being finished first.
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 @contextmanager
@@ -303,17 +187,17 @@ def _add_files(
             interrupted=interrupted,
         )
 
-    prepared = _prepared(todo, workers, lock_fd)
+    prepared = run_tasks(todo, workers, lock_fd)
     try:
         for prep in prepared:
-            done += 1
+            done += prep.last
             failures.extend(prep.failures)
             seen = known.get(prep.src.path)
             if prep.unchanged and seen:
                 counts["unchanged"] += seen[2]
             elif prep.docs or seen:
                 writer = writer or open_writer(ix, wait)
-                if seen:
+                if seen and prep.first:
                     writer.delete_by_term("path", prep.src.path)
                 outcome = "updated" if seen else "added"
                 for doc in prep.docs:
@@ -329,7 +213,7 @@ def _add_files(
                             writer, pending = None, 0
                             committed = dict(counts)
                         if progress:
-                            progress(done - 1, len(files), counts["added"] + counts["updated"])
+                            progress(done, len(files), counts["added"] + counts["updated"])
             if progress:
                 progress(done, len(files), counts["added"] + counts["updated"])
         if writer is not None:

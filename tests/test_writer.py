@@ -5,7 +5,7 @@ import time
 import pytest
 
 from newsearch import IndexLockedError, NewsIndex
-from newsearch.indexer import writer
+from newsearch.indexer import prepare, writer
 
 
 def test_second_run_indexes_nothing(index, seed, fixtures):
@@ -68,7 +68,7 @@ def test_parallel_workers_give_the_same_index(tmp_path, seed, monkeypatch):
         (folder / f"{i:03}.txt").write_text(
             f"Story number {i}\n\nParagraph about topic{i} and bridges."
         )
-    monkeypatch.setattr(writer, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(prepare, "PARALLEL_MIN_FILES", 10)
     par = NewsIndex.create(tmp_path / "par")
     seq = NewsIndex.create(tmp_path / "seq")
     r1 = par.add_files([folder], workers=2)

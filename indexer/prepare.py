@@ -1,0 +1,221 @@
+"""The extraction side of indexing: read and clean files in worker processes, for the writer.
+
+Plain files are one task each. JSON Lines files are streamed a chunk of lines at a time, so a
+dump of any size takes bounded memory and its chunks spread over the workers.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import zlib
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from newsearch.errors import NewsearchError, SourceError
+from newsearch.indexer.extract import extract
+from newsearch.indexer.sources import (
+    RawDoc,
+    SourceFile,
+    file_digest,
+    file_id,
+    line_chunks,
+    load,
+    record_lines,
+    streams,
+)
+from newsearch.models import Article, Failure
+
+PARALLEL_MIN_FILES = 64  # below this a worker pool costs more than it saves
+PARALLEL_MIN_BYTES = 4 * 2**20  # …unless one streamed file alone is this big
+# No news article is this long; such a file is a dump or a log, and would stall the writer.
+MAX_ARTICLE_CHARS = 8 * 2**20
+IN_FLIGHT = 4  # tasks queued per worker: enough to keep them busy, few enough to bound memory
+
+
+@dataclass(frozen=True)
+class Task:
+    """A file to clean, or one chunk of numbered lines of a JSON Lines file."""
+
+    src: SourceFile
+    digest: str  # the indexed content hash (whole files) or this content's hash (chunks)
+    lines: tuple[tuple[int, bytes], ...] | None = None
+    first: bool = True
+    last: bool = True
+
+
+@dataclass
+class Prepared:
+    """A task's result: cleaned articles as Whoosh fields, and what failed."""
+
+    src: SourceFile
+    digest: str = ""
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    unchanged: bool = False
+    first: bool = True
+    last: bool = True
+
+
+def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
+    """The Whoosh fields for one cleaned article."""
+    published = art.published
+    fields: dict[str, Any] = {
+        "id": raw.id,
+        "path": raw.path,
+        "title": art.title,
+        "body": art.body,
+        "authors": ",".join(a.replace(",", " ") for a in art.authors),
+        "tags": ",".join(t.replace(",", " ") for t in art.tags),
+        "source": art.site.replace(",", " "),
+        "site": art.site,
+        "url": art.url,
+    }
+    if published is not None:
+        fields["published_text"] = published.isoformat()
+        if published.tzinfo is not None:
+            # Range queries and sorting compare instants, so store UTC without a zone.
+            published = published.astimezone(UTC).replace(tzinfo=None)
+        fields["published"] = published
+    return fields
+
+
+def prepare(task: Task) -> Prepared:
+    """Read and clean one task (runs in a worker process); unchanged content is skipped early."""
+    src = task.src
+    out = Prepared(src, task.digest, first=task.first, last=task.last)
+    if task.lines is not None:
+        raws, out.failures = record_lines(src.path, task.lines)
+    else:
+        try:
+            out.digest = file_digest(src.path)
+        except OSError as exc:
+            out.failures.append(Failure(src.path, f"cannot read: {exc.strerror or exc}"))
+            return out
+        if task.digest and task.digest == out.digest:
+            out.unchanged = True
+            return out
+        try:
+            raws, out.failures = load(src)
+        except SourceError as exc:
+            out.failures.append(Failure(src.path, str(exc).removeprefix(src.path + ": ")))
+            return out
+    for raw in raws:
+        _clean(raw, out)
+    if out.docs and task.last:
+        # Only the file's last article says "this file is indexed": a run stopped inside a big
+        # file leaves it unmarked, so the next run redoes it (ids make that replace, not add).
+        out.docs[-1]["filekey"] = f"{src.path}\t{src.signature}\t{out.digest}"
+    return out
+
+
+def _clean(raw: RawDoc, out: Prepared) -> None:
+    where = raw.path if raw.id == file_id(raw.path) else f"{raw.path} [{raw.id}]"
+    if len(raw.content) > MAX_ARTICLE_CHARS:
+        size = len(raw.content) / 2**20
+        out.failures.append(Failure(where, f"{size:.0f} MB of text is not one article"))
+        return
+    try:
+        art = extract(raw.content, kind=raw.kind, meta=raw.meta)
+    except NewsearchError as exc:
+        out.failures.append(Failure(where, str(exc)))
+        return
+    if not art.body.strip() and not art.title.strip():
+        out.failures.append(Failure(where, "no article text left after cleaning"))
+        return
+    out.docs.append(article_fields(raw, art))
+
+
+def tasks(todo: list[tuple[SourceFile, str]]) -> Iterator[Task | Prepared]:
+    """The work for these files; a streamed file's own trouble comes back as a Prepared."""
+    for src, known in todo:
+        if not streams(src):
+            yield Task(src, known)
+            continue
+        try:
+            digest = file_digest(src.path)
+        except OSError as exc:
+            yield Prepared(src, failures=[Failure(src.path, f"cannot read: {exc.strerror}")])
+            continue
+        if known and known == digest:
+            yield Prepared(src, digest, unchanged=True)
+            continue
+        yield from _chunks(src, digest)
+
+
+def _chunks(src: SourceFile, digest: str) -> Iterator[Task | Prepared]:
+    previous, first = None, True
+    try:
+        for chunk in line_chunks(src.path):
+            if previous is not None:
+                yield Task(src, digest, tuple(previous), first=first, last=False)
+                first = False
+            previous = chunk
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated .gz: what was read is indexed; the rest is reported.
+        if previous is not None:
+            yield Task(src, digest, tuple(previous), first=first, last=False)
+            first = False
+        yield Prepared(
+            src, failures=[Failure(src.path, f"cannot read all of it: {exc}")], first=first
+        )
+        return
+    if previous is None:
+        yield Prepared(src, failures=[Failure(src.path, "empty file")])
+    else:
+        yield Task(src, digest, tuple(previous), first=first, last=True)
+
+
+def worker_init(lock_fd: int, parent: int) -> None:
+    """Set up an extraction worker: it dies with its parent and holds none of its locks."""
+    # Ctrl-C is the parent's to handle: it cancels the open batch and keeps what is committed.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if lock_fd >= 0:
+        # A forked copy of the run lock would keep the index locked after the parent is killed.
+        os.close(lock_fd)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        # Without this, workers of a SIGKILLed run live on as orphans, blocked on their queue.
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)  # the parent died before the line above could take effect
+
+
+def run(todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1) -> Iterator[Prepared]:
+    """Prepared results in file order, from worker processes when the work is big enough."""
+    big = sum(src.size for src, _ in todo if streams(src)) >= PARALLEL_MIN_BYTES
+    if workers <= 1 or (len(todo) < PARALLEL_MIN_FILES and not big):
+        for item in tasks(todo):
+            yield prepare(item) if isinstance(item, Task) else item
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=worker_init, initargs=(lock_fd, os.getpid())
+    )
+    try:
+        yield from _in_order(pool, tasks(todo), workers * IN_FLIGHT)
+    finally:
+        # On Ctrl-C or an error, queued work is dropped instead of being finished first.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, items: Iterable[Task | Prepared], window: int
+) -> Iterator[Prepared]:
+    queue: deque[Future[Prepared] | Prepared] = deque()
+    for item in items:
+        queue.append(pool.submit(prepare, item) if isinstance(item, Task) else item)
+        if len(queue) >= window:
+            yield _result(queue.popleft())
+    while queue:
+        yield _result(queue.popleft())
+
+
+def _result(item: Future[Prepared] | Prepared) -> Prepared:
+    return item.result() if isinstance(item, Future) else item
