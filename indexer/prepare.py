@@ -36,6 +36,7 @@ PARALLEL_MIN_BYTES = 4 * 2**20  # …unless one streamed file alone is this big
 # No news article is this long; such a file is a dump or a log, and would stall the writer.
 MAX_ARTICLE_CHARS = 8 * 2**20
 IN_FLIGHT = 4  # tasks queued per worker: enough to keep them busy, few enough to bound memory
+BATCH = 16  # small files sent to a worker together
 
 
 @dataclass(frozen=True)
@@ -205,17 +206,41 @@ def run(todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1) -> 
         pool.shutdown(wait=False, cancel_futures=True)
 
 
+def prepare_batch(batch: list[Task]) -> list[Prepared]:
+    """Several small tasks in one round trip to a worker."""
+    return [prepare(task) for task in batch]
+
+
 def _in_order(
     pool: ProcessPoolExecutor, items: Iterable[Task | Prepared], window: int
 ) -> Iterator[Prepared]:
-    queue: deque[Future[Prepared] | Prepared] = deque()
+    queue: deque[Future[list[Prepared]] | list[Prepared]] = deque()
+    batch: list[Task] = []
+
+    def flush() -> None:
+        if batch:
+            queue.append(pool.submit(prepare_batch, batch.copy()))
+            batch.clear()
+
     for item in items:
-        queue.append(pool.submit(prepare, item) if isinstance(item, Task) else item)
-        if len(queue) >= window:
-            yield _result(queue.popleft())
+        if isinstance(item, Prepared):
+            flush()
+            queue.append([item])
+        elif item.lines is None:
+            # Whole small files go BATCH at a time: one pickle round trip each costs more than
+            # cleaning a short article.
+            batch.append(item)
+            if len(batch) >= BATCH:
+                flush()
+        else:
+            flush()
+            queue.append(pool.submit(prepare_batch, [item]))
+        while len(queue) >= window:
+            yield from _result(queue.popleft())
+    flush()
     while queue:
-        yield _result(queue.popleft())
+        yield from _result(queue.popleft())
 
 
-def _result(item: Future[Prepared] | Prepared) -> Prepared:
+def _result(item: Future[list[Prepared]] | list[Prepared]) -> list[Prepared]:
     return item.result() if isinstance(item, Future) else item
