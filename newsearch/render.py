@@ -98,7 +98,8 @@ def report_dict(r: IndexReport, where: Path) -> dict[str, Any]:
 
 def report(r: IndexReport, where: Path) -> None:
     """A summary of an index run: added / updated / unchanged / failed, with reasons."""
-    rate = f", {r.indexed / r.seconds:,.0f} docs/s" if r.indexed and r.seconds else ""
+    # A rate over a fraction of a second ("10 docs/s" for one file) says nothing.
+    rate = f", {r.indexed / r.seconds:,.0f} docs/s" if r.indexed and r.seconds >= 1 else ""
     _out(
         f"{r.files} file(s) in {r.seconds:.2f} s{rate}: {r.added} added, {r.updated} updated, "
         f"{r.unchanged} unchanged, {len(r.failed)} failed"
