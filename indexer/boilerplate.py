@@ -95,9 +95,6 @@ def classify(blocks: list[Block], found: Found, title_known: bool, html: bool) -
         if found.published is None and i < 8:
             # "NEW YORK, March 3, 2019 (Reuters) -": the text stays, its date is the story's.
             found.published = dateline(block.text)
-        if not block.in_article:
-            block.reason = "outside the article"
-            continue
         if block.tag == "tr" and not html:
             block.reason = "table"  # figures in columns: nothing a reader searches for
             continue

@@ -87,7 +87,6 @@ class Block:
     text: str
     tag: str = "p"
     link_chars: int = 0
-    in_article: bool = True
     reason: str = ""  # why it was dropped; empty when kept
     node: Any = field(default=None, repr=False, compare=False)  # the HTML element it came from
     indent: int = 0  # leading spaces of a plain-text line: flattened pages indent by nesting
