@@ -18,6 +18,7 @@ from datetime import UTC
 from typing import Any
 
 from newsearch.errors import NewsearchError, SourceError
+from newsearch.indexer import dedup
 from newsearch.indexer.extract import extract
 from newsearch.indexer.sources import (
     RawDoc,
@@ -75,14 +76,21 @@ def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
         "tags": ",".join(t.replace(",", " ") for t in art.tags),
         "source": art.site.replace(",", " "),
         "site": art.site,
+        "tag": ",".join(t.replace(",", " ") for t in art.tags),
         "url": art.url,
     }
+    fp = dedup.fingerprint(art.body)
+    if fp is not None:
+        # Fingerprinted here, in the worker: the writer only compares them.
+        fields["minhash"] = dedup.encode(fp)
+        fields["bands"] = " ".join(dedup.band_keys(fp))
     if published is not None:
         fields["published_text"] = published.isoformat()
         if published.tzinfo is not None:
             # Range queries and sorting compare instants, so store UTC without a zone.
             published = published.astimezone(UTC).replace(tzinfo=None)
         fields["published"] = published
+        fields["year"] = str(published.year)
     return fields
 
 

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from newsearch.errors import IndexIncompatibleError
 from newsearch.indexer.analysis import SETTINGS, name_analyzer, news_analyzer
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
-FORMAT = 3
+FORMAT = 4
 MANIFEST = "newsearch.json"
 INDEX_NAME = "MAIN"
 
@@ -35,8 +35,16 @@ def build_schema() -> Schema:
         authors=TEXT(analyzer=names, stored=True, phrase=True),
         tags=TEXT(analyzer=names, stored=True, phrase=True),
         source=TEXT(analyzer=names, stored=True, phrase=True),
-        site=ID(),  # the source name whole, for counting articles per source
+        # Whole values with a column each, for facet counts: the source, the year, every tag.
+        site=ID(sortable=True),
+        year=ID(sortable=True),
+        tag=KEYWORD(commas=True, lowercase=True),
         url=STORED(),
+        # Near-duplicate clusters (indexer.clusters): the story's key, the fingerprint and its
+        # LSH band keys, through which a new article finds the copies already indexed.
+        dup=ID(stored=True, sortable=True),
+        minhash=STORED(),
+        bands=KEYWORD(),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from whoosh.index import LockError
 
 from newsearch.errors import IndexLockedError
+from newsearch.indexer.clusters import Clusters
 from newsearch.indexer.prepare import run as run_tasks
 from newsearch.indexer.sources import SourceFile, find_files
 from newsearch.models import IndexReport
@@ -188,6 +189,7 @@ def _add_files(
         )
 
     prepared = run_tasks(todo, workers, lock_fd)
+    clusters = Clusters(ix)
     try:
         for prep in prepared:
             done += prep.last
@@ -202,6 +204,7 @@ def _add_files(
                 outcome = "updated" if seen else "added"
                 for doc in prep.docs:
                     writer = writer or open_writer(ix, wait)
+                    clusters.assign(doc)
                     # A record id seen in another file replaces that document: ids stay unique.
                     # Into an index that started empty, nothing can be replaced: the cheap add.
                     (writer.add_document if fresh else writer.update_document)(**doc)
@@ -212,6 +215,7 @@ def _add_files(
                             writer.commit()
                             writer, pending = None, 0
                             committed = dict(counts)
+                            clusters.committed()
                         if progress:
                             progress(done, len(files), counts["added"] + counts["updated"])
             if progress:
@@ -227,6 +231,7 @@ def _add_files(
         raise IndexingInterrupted(report(interrupted=True)) from None
     finally:
         prepared.close()
+        clusters.close()
         _cancel(writer)
     return report()
 

@@ -179,36 +179,76 @@ class NewsIndex:
         since: str | date | None = None,
         until: str | date | None = None,
         source: str | None = None,
+        tag: str | None = None,
+        author: str | None = None,
+        asof: str | date | None = None,
+        collapse: bool = True,
+        facets: bool = False,
+        suggest: bool = True,
     ) -> SearchResults:
         """Ranked hits for a query string, with highlighted snippets (and score breakdowns).
 
         ``sort`` is "relevance", "newest" or "oldest"; ``since``/``until`` bound the published
-        date (inclusive; "2017", "2017-09" and "2017-09-23" work); ``source`` keeps one site.
+        date (inclusive; "2017", "2017-09" and "2017-09-23" work), as do date clauses in the
+        text ("date:2017-09", "last week", measured from ``asof``, by default the newest
+        article); ``source``, ``tag`` and ``author`` keep matching articles only. Copies of one
+        story show once (``Hit.similar`` counts the others) unless ``collapse`` is False;
+        ``facets`` adds counts per source, year and tag; ``suggest`` may offer a spelling fix.
         """
         from newsearch.query import search
 
+        opts = search.Options(
+            limit=limit,
+            page=page,
+            explain=explain,
+            snippets=snippets,
+            sort=sort,
+            since=since,
+            until=until,
+            source=source,
+            tag=tag,
+            author=author,
+            asof=asof,
+            collapse=collapse,
+            facets=facets,
+            suggest=suggest,
+        )
+        return self._answer(query, lambda searcher: search.run(searcher, query, opts))
+
+    def similar(
+        self, doc_id: str, limit: int = 10, collapse: bool = True, snippets: bool = True
+    ) -> SearchResults:
+        """Articles most like the one with this id (more like this); its own copies left out."""
+        from newsearch.query import search
+
+        return self._answer(
+            doc_id,
+            lambda searcher: search.similar(
+                searcher, self._docnum(searcher, doc_id), doc_id, limit, collapse, snippets
+            ),
+        )
+
+    def _answer(self, query: Any, answer: Callable[[Any], SearchResults]) -> SearchResults:
         if not isinstance(query, str):
             raise QueryError(f"a query is a string, not {type(query).__name__}")
         try:
-            searcher = self._searcher()
-            return search.run(
-                searcher,
-                query,
-                limit=limit,
-                page=page,
-                explain=explain,
-                with_snippets=snippets,
-                sort=sort,
-                since=since,
-                until=until,
-                source=source,
-            )
+            return answer(self._searcher())
         except NewsearchError:
             raise
         except (ValueError, TypeError) as exc:
             raise QueryError(f"cannot answer {query!r}: {exc}") from exc
         except DAMAGE as exc:
             raise IndexIncompatibleError(f"the index at {self.path} is damaged: {exc!r}") from exc
+
+    def _docnum(self, searcher: Any, doc_id: str) -> int:
+        from newsearch.indexer.sources import file_id
+
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None and Path(doc_id).exists():
+            docnum = searcher.document_number(id=file_id(str(Path(doc_id).resolve())))
+        if docnum is None:
+            raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.path}")
+        return docnum
 
     def _searcher(self) -> Any:
         from newsearch.query import search

@@ -107,7 +107,13 @@ def index_cmd(
 
 @app.command("query")
 def query_cmd(
-    text: Annotated[str, typer.Argument(help='Words, "phrases", AND/OR/NOT, title:word …')],
+    text: Annotated[
+        str,
+        typer.Argument(
+            help='Words, "phrases"~N, AND/OR/NOT, +must -not, title: source: author: tag:, '
+            "prefix*, fuzzy~, word^2, date:2017-09, since:/until:, last week …"
+        ),
+    ],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option(min=1, help="Which page of hits.")] = 1,
     as_json: Annotated[
@@ -122,14 +128,25 @@ def query_cmd(
     ] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (inclusive).")] = None,
     source: Annotated[str | None, typer.Option(help="Only articles from this source.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only articles with this tag.")] = None,
+    author: Annotated[str | None, typer.Option(help="Only articles by this author.")] = None,
+    asof: Annotated[
+        str | None,
+        typer.Option(help='"Today" for "last week" etc. (default: the newest article\'s date).'),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every copy of a syndicated story.")
+    ] = False,
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Count the matches by source, year and tag.")
+    ] = False,
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch import render
     from newsearch.api import NewsIndex
 
     with user_errors():
-        ix = NewsIndex.open(_state["index"])
-        results = ix.search(
+        results = NewsIndex.open(_state["index"]).search(
             text,
             limit=limit,
             page=page,
@@ -138,6 +155,38 @@ def query_cmd(
             since=since,
             until=until,
             source=source,
+            tag=tag,
+            author=author,
+            asof=asof,
+            collapse=not show_all,
+            facets=facets,
+        )
+        if as_json:
+            _json(render.results_dict(results))
+        else:
+            render.results(results)
+
+
+@app.command("similar")
+def similar_cmd(
+    doc_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An id from `query` (or a file path).")
+    ],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print results as one JSON object.")
+    ] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Show every copy of a syndicated story.")
+    ] = False,
+) -> None:
+    """Articles most like this one (its own copies are counted, not listed)."""
+    from newsearch import render
+    from newsearch.api import NewsIndex
+
+    with user_errors():
+        results = NewsIndex.open(_state["index"]).similar(
+            doc_id, limit=limit, collapse=not show_all
         )
         if as_json:
             _json(render.results_dict(results))

@@ -41,6 +41,15 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class Fragment:
+    """A piece of an article's text shown for a hit, and where the matched words are in it."""
+
+    text: str  # exactly body[start:start + len(text)]
+    start: int
+    highlights: tuple[tuple[int, int], ...] = ()  # (start, end) within text
+
+
+@dataclass(frozen=True)
 class Hit:
     """One ranked search result."""
 
@@ -53,6 +62,10 @@ class Hit:
     source: str
     url: str = ""
     explanation: tuple[Contribution, ...] = ()
+    fragments: tuple[Fragment, ...] = ()
+    similar: int = 0  # other copies of this story (near-duplicates) shown once, under this hit
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,14 @@ class SearchResults:
     total: int
     hits: tuple[Hit, ...]
     parsed: str = ""
+    strict: bool = True  # False when the text could not be parsed as syntax and was read as words
+    suggestion: str | None = None  # "Did you mean" for a query that looks misspelled
+    corrections: dict[str, str] = field(default_factory=dict)  # typed word -> suggested word
+    since: datetime | None = None  # the date range applied, from options and the query text
+    until: datetime | None = None
+    dates: tuple[str, ...] = ()  # date clauses found in the query text ("last week", "date:2017")
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # source/year/tag -> counts
+    collapsed: int = 0  # near-duplicate copies folded into the hits shown
 
     def __iter__(self):  # noqa: D105 - iterating results means iterating hits
         return iter(self.hits)

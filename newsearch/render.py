@@ -118,6 +118,14 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
         "query": res.query,
         "total": res.total,
         "parsed": res.parsed,
+        "strict": res.strict,
+        "suggestion": res.suggestion,
+        "corrections": res.corrections,
+        "since": res.since.isoformat() if res.since else None,
+        "until": res.until.isoformat() if res.until else None,
+        "dates": list(res.dates),
+        "collapsed": res.collapsed,
+        "facets": res.facets,
         "hits": [
             {
                 "rank": h.rank,
@@ -127,6 +135,17 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
                 "source": h.source,
                 "score": h.score,
                 "snippet": h.snippet,
+                "fragments": [
+                    {
+                        "text": f.text,
+                        "start": f.start,
+                        "highlights": [list(s) for s in f.highlights],
+                    }
+                    for f in h.fragments
+                ],
+                "similar": h.similar,
+                "tags": list(h.tags),
+                "authors": list(h.authors),
                 "url": h.url,
                 **({"explanation": [asdict(c) for c in h.explanation]} if h.explanation else {}),
             }
@@ -136,8 +155,16 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
 
 
 def results(res: SearchResults) -> None:
-    """Ranked hits: rank, title, date, source, score, highlighted snippet."""
+    """Ranked hits: rank, title, date, source, score, highlighted snippet; facets at the end."""
     on = styled()
+    if res.suggestion:
+        _out(f"Did you mean: {_c(res.suggestion, '1', on)}?")
+    if not res.strict:
+        _out(_c("(the query syntax did not parse; searched for its words)", "2", on))
+    if res.dates or res.since or res.until:
+        span = f"{_day(res.since) or '…'} to {_day(res.until) or '…'}"
+        why = f" ({', '.join(res.dates)})" if res.dates else ""
+        _out(_c(f"Published {span}{why}", "2", on))
     if not res.hits:
         _out(f"No results for {res.query!r}." if not res.total else "No more results.")
         return
@@ -146,12 +173,23 @@ def results(res: SearchResults) -> None:
         date = h.published.date().isoformat() if h.published else "no date"
         _out()
         _out(f"{h.rank:>2}. {_c(h.title, '1', on)}")
-        _out(_c(f"    {date} · {short_path(h.source)} · score {h.score:.2f} · id {h.id}", "2", on))
+        more = f" · +{h.similar} similar" if h.similar else ""
+        line = f"    {date} · {short_path(h.source)} · score {h.score:.2f}{more} · id {h.id}"
+        _out(_c(line, "2", on))
         snippet = _MARK.sub(lambda m: _c(m.group(1), "1;33", True), h.snippet) if on else h.snippet
         for line in textwrap.wrap(snippet, 96) or [""]:
             _out("    " + line)
         if h.explanation:
             explanation(h, on)
+    if res.facets:
+        _out()
+        for name, counts in res.facets.items():
+            shown = ", ".join(f"{k} ({v})" for k, v in counts.items()) or "-"
+            _out(f"{name + ':':<8} {shown}")
+
+
+def _day(when: datetime | None) -> str:
+    return when.date().isoformat() if when else ""
 
 
 def explanation(h: Any, on: bool) -> None:

@@ -47,19 +47,27 @@ def parse_when(value: str | date | datetime | None, end: bool = False) -> dateti
 
 
 def filter_query(
-    schema: Any, since: Any = None, until: Any = None, source: str | None = None
+    schema: Any,
+    since: Any = None,
+    until: Any = None,
+    source: str | None = None,
+    tag: str | None = None,
+    author: str | None = None,
 ) -> Query | None:
-    """The query an article must also match: published within [since, until], from source."""
+    """The query an article must also match: published in [since, until], source, tag, author."""
     parts: list[Query] = []
     start, stop = parse_when(since), parse_when(until, end=True)
     if start and stop and start > stop:
-        raise QueryError(f"--since {since} is after --until {until}")
+        raise QueryError(f"the date range is empty: {since} is after {until}")
     if start or stop:
         parts.append(DateRange("published", start, stop))
-    if source:
-        words = [t.text for t in schema["source"].analyzer(source)]
-        if words:
-            parts.append(Term("source", words[0]) if len(words) == 1 else Phrase("source", words))
+    # Names match by their words, in order and case aside: --source bbc finds "BBC News".
+    for field, value in (("source", source), ("tags", tag), ("authors", author)):
+        if value:
+            words = [t.text for t in schema[field].analyzer(value)]
+            if not words:
+                raise QueryError(f"nothing to match in {value!r}")
+            parts.append(Term(field, words[0]) if len(words) == 1 else Phrase(field, words))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(parts)

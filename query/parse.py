@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, Not, NullQuery, Or, Prefix, Query, Term
 
 SEARCH_FIELDS = ("title", "body")
 # Title and body weigh the same: BM25F already scores a word once per field it is in, so a
@@ -19,6 +19,8 @@ FIELD_BOOSTS = {"title": 1.0, "body": 1.0}
 COORD = 0.9
 ALIASES = {"authors": ["author", "by"], "tags": ["tag"], "source": ["site"]}
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_PREFIX = re.compile(r"(\w+)\*")
+_LONE_SIGN = re.compile(r"(?:^|(?<=\s))[-+](?=\s|$)")
 # Anything a person types to steer the parser; such queries are taken exactly as written.
 _SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|[\"“”():*?~^\[\]{}]|(?:^|\s)[-+]")
 
@@ -33,11 +35,13 @@ class ParsedQuery:
 
 
 def make_parser(schema: Any) -> qparser.QueryParser:
-    """The parser: OR of words over title and body, AND/OR/NOT, phrases, field names."""
+    """The parser: OR of words over title and body, AND/OR/NOT, +/-, phrases~N, fields, x~."""
     parser = qparser.MultifieldParser(
         list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(COORD)
     )
     parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    parser.add_plugin(qparser.FuzzyTermPlugin())
     return parser
 
 
@@ -49,6 +53,8 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
     parser = parser or make_parser(schema)
     try:
         q = lift_nots(parser.parse(text))
+        typed = [w.lower() for w in _PREFIX.findall(text)]
+        q = stem_prefixes(q, schema, typed) if typed else q
         if q is not NullQuery or not _WORD.search(text):
             return ParsedQuery(q, True)
     except Exception:  # noqa: BLE001 - any parser failure means "read it as words"
@@ -59,6 +65,8 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
 def normalise(text: str) -> str:
     """Curly quotes to straight; a query typed all in capitals is read as plain words."""
     text = text.replace("“", '"').replace("”", '"')
+    # A dash standing alone is punctuation ("UK rebate 'unjustified' - Chirac"), not -mustnot.
+    text = _LONE_SIGN.sub(" ", text)
     # In capitals, AND/OR/NOT/TO are ordinary words ("HOW TO VOTE OR ABSTAIN"), not operators.
     if not any(c.islower() for c in text) and len(_WORD.findall(text)) >= 4:
         text = text.lower()
@@ -80,6 +88,25 @@ def lift_nots(q: Query) -> Query:
         if isinstance(q, Or):
             q.subqueries = children
     return q
+
+
+def stem_prefixes(q: Query, schema: Any, typed: list[str]) -> Query:
+    """Keep "running*" from growing into "run*": Whoosh stems a prefix before matching it.
+
+    The index holds stems, so the parser stems the prefix too; that is right when the stem is
+    the word's own start ("inquiry*" → "inquiri*"), but a stem much shorter than the typed
+    prefix would match unrelated words (runway, rune). Then the prefix as typed is matched,
+    plus the stem itself as one term (running, runs).
+    """
+    if isinstance(q, Prefix) and q.fieldname in SEARCH_FIELDS:
+        for word in typed:
+            stems = [t.text for t in schema[q.fieldname].analyzer(word)]
+            if stems == [q.text] and len(q.text) < len(word) - 1:
+                return Or([Prefix(q.fieldname, word), Term(q.fieldname, q.text)], boost=q.boost)
+        return q
+    if q.is_leaf():
+        return q
+    return q.apply(lambda sub: stem_prefixes(sub, schema, typed))
 
 
 def all_words_query(text: str, schema: Any) -> Query | None:

@@ -6,11 +6,13 @@ import re
 from functools import lru_cache
 
 from newsearch.indexer.analysis import index_term, word_spans
+from newsearch.models import Fragment
 
 MARK_START = "**"
 MARK_END = "**"
 MAX_CHARS = 220
-SENTENCES = 2
+FRAGMENTS = 3
+_ENDS = set('.!?…"”’)]:;')
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
 
 
@@ -46,41 +48,74 @@ def candidates(terms: frozenset[str]) -> re.Pattern[str]:
 
 
 def snippet(body: str, terms: set[str]) -> str:
-    """The best sentences for these index terms, matches marked; the opening when none match.
+    """The best fragments for these index terms, matches marked; the opening when none match."""
+    return marked(fragments(body, terms)) if terms and body else lead(body)
+
+
+def fragments(body: str, terms: set[str]) -> tuple[Fragment, ...]:
+    """The best 1–3 sentences for these index terms, with the spans of the matched words.
 
     Words are matched by the index term they turn into, so a match is exactly what the index
     matched, and what is shown is the article's own words, never stems.
     """
     if not terms or not body:
-        return lead(body)
+        return ()
     marks = []
     for m in candidates(frozenset(terms)).finditer(body):
         for a, b, word in word_spans(m.group()):
             if index_term(word) in terms:
                 marks.append((m.start() + a, m.start() + b))
-    if not marks:
-        return lead(body)
     by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
     span = (-1, -1)
     for a, b in marks:
         if not span[0] <= a < span[1]:
             span = sentence_at(body, a)
         by_sentence.setdefault(span, []).append((a, b))
-    scored = [
-        (len({index_term(body[a:b]) for a, b in inside}), len(inside), -span[0], span, inside)
-        for span, inside in by_sentence.items()
-    ]
-    best = sorted(scored, reverse=True)[:SENTENCES]
-    best.sort(key=lambda s: s[3][0])
-    budget = max(140, MAX_CHARS // len(best))
-    pieces = [_mark(body, span, spans, budget) for *_, span, spans in best]
-    # One ellipsis between pieces is enough.
-    return " … ".join(p.removesuffix(" …").removeprefix("… ") for p in pieces[:-1]) + (
-        " … " + pieces[-1].removeprefix("… ") if len(pieces) > 1 else pieces[-1]
+    # Most distinct terms first, then most matches, then the earlier sentence.
+    ranked = sorted(
+        by_sentence.items(),
+        key=lambda kv: (-len({index_term(body[a:b]) for a, b in kv[1]}), -len(kv[1]), kv[0][0]),
     )
+    chosen = ranked[:1]
+    shown = {index_term(body[a:b]) for _, inside in chosen for a, b in inside}
+    for span, inside in ranked[1:]:
+        if len(chosen) == FRAGMENTS:
+            break
+        new = {index_term(body[a:b]) for a, b in inside} - shown
+        # A second sentence is shown as long as it matches; a third must add a term not shown
+        # yet, or be short enough to fit.
+        used = sum(b - a for (a, b), _ in chosen)
+        if len(chosen) < 2 or new or used + span[1] - span[0] <= MAX_CHARS:
+            chosen.append((span, inside))
+            shown |= new
+    chosen.sort()
+    budget = max(120, MAX_CHARS // len(chosen)) if chosen else MAX_CHARS
+    return tuple(_window(body, span, inside, budget) for span, inside in chosen)
 
 
-def _mark(body: str, span: tuple[int, int], marks: list[tuple[int, int]], budget: int) -> str:
+def marked(frags: tuple[Fragment, ...]) -> str:
+    """Fragments as one line, matches between ``**`` marks, cut places shown by an ellipsis."""
+    pieces = []
+    for f in frags:
+        out, pos = [], 0
+        for s, e in f.highlights:
+            out += [f.text[pos:s], MARK_START, f.text[s:e], MARK_END]
+            pos = e
+        out.append(f.text[pos:])
+        piece = " ".join("".join(out).split())
+        # A window cut from inside a long sentence says so at the cut.
+        head = "… " if f.text[:1].islower() else ""
+        tail = "" if f.text.rstrip()[-1:] in _ENDS else " …"
+        pieces.append(head + piece + tail)
+    line = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        line = line.removesuffix(" …") + " … " + piece.removeprefix("… ")  # one ellipsis enough
+    return line
+
+
+def _window(
+    body: str, span: tuple[int, int], marks: list[tuple[int, int]], budget: int
+) -> Fragment:
     a, b = span
     if b - a > budget:
         # Centre a long sentence's window on its first match, cut at word boundaries.
@@ -91,18 +126,9 @@ def _mark(body: str, span: tuple[int, int], marks: list[tuple[int, int]], budget
         b2 = min(b, a2 + budget)
         if b2 < b:
             b2 = body.rfind(" ", a2, b2) if body.rfind(" ", a2, b2) > marks[0][1] else b2
-        head, tail = ("… " if a2 > a else ""), (" …" if b2 < b else "")
         a, b = a2, b2
-    else:
-        head = tail = ""
-    out, pos = [], a
-    for s, e in marks:
-        if s < a or e > b:
-            continue
-        out += [body[pos:s], MARK_START, body[s:e], MARK_END]
-        pos = e
-    out.append(body[pos:b])
-    return head + " ".join("".join(out).split()) + tail
+    spans = tuple((s - a, e - a) for s, e in marks if s >= a and e <= b)
+    return Fragment(text=body[a:b], start=a, highlights=spans)
 
 
 def lead(body: str, chars: int = MAX_CHARS) -> str:

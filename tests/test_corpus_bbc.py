@@ -29,7 +29,8 @@ def test_headline_words_find_their_article_in_the_top_3(bbc_sample):
     misses = []
     for p in sample:
         headline = decode(p.read_bytes()).strip().splitlines()[0]
-        hits = ix.search(headline, limit=3).hits
+        # Every copy shown: a duplicate of the article may otherwise stand for it.
+        hits = ix.search(headline, limit=3, collapse=False).hits
         if not any(h.id == file_id(str(p.resolve())) or h.title == headline for h in hits):
             misses.append(headline)
     assert not misses, misses[:5]

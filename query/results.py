@@ -1,0 +1,99 @@
+"""Shaping a result list: syndicated copies folded into one hit, facet counts, more-like-this."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from whoosh import sorting
+from whoosh.query import And, Or, Query, Term
+
+# Facet name -> the whole-value field counted (site, year and tag are indexed unanalysed).
+FACETS = {"source": "site", "year": "year", "tag": "tag"}
+FACET_TOP = 10
+
+
+def collapse(searcher: Any, hits: Iterable[Any], want: int) -> tuple[list[Any], bool]:
+    """The first ``want`` hits with one per story; True when the list ran out first.
+
+    Copies share a ``dup`` key (indexer.clusters); the best-placed copy stands for the story.
+    """
+    keys = dup_keys(searcher)
+    out, seen = [], set()
+    for hit in hits:
+        key = keys[hit.docnum]
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(hit)
+        if len(out) == want:
+            return out, False
+    return out, True
+
+
+def dup_keys(searcher: Any) -> Any:
+    """docnum -> the article's story key, read from the column (stored fields as a fallback)."""
+    reader = searcher.reader()
+    if reader.has_column("dup"):
+        return reader.column_reader("dup")
+
+    class Stored:  # an empty or column-less reader (Whoosh raises NotImplementedError)
+        def __getitem__(self, docnum: int) -> str:
+            return reader.stored_fields(docnum).get("dup", "")
+
+    return Stored()
+
+
+def copies(searcher: Any, docnum: int, only: Query | None) -> int:
+    """How many other live articles are copies of this one (within the filter, if any)."""
+    key = dup_keys(searcher)[docnum]
+    if not key:
+        return 0
+    q: Query = Term("dup", key) if only is None else And([Term("dup", key), only])
+    return max(0, sum(1 for _ in searcher.docs_for_query(q)) - 1)
+
+
+def facet_args() -> dict[str, Any]:
+    """Whoosh ``groupedby`` arguments counting the matches per source, year and tag."""
+    return {
+        "groupedby": {
+            name: sorting.FieldFacet(field, allow_overlap=name == "tag")
+            for name, field in FACETS.items()
+        },
+        "maptype": sorting.Count,
+    }
+
+
+def facet_counts(results: Any) -> dict[str, dict[str, int]]:
+    """The counts per facet value, most frequent first (years newest first), blanks left out."""
+    out: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        groups = {
+            (k.decode("utf-8") if isinstance(k, bytes) else str(k)): n
+            for k, n in results.groups(name).items()
+            if k not in (None, "", b"")
+        }
+        if name == "year":
+            out[name] = dict(sorted(groups.items(), reverse=True))
+        else:
+            top = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_TOP]
+            out[name] = dict(top)
+    return out
+
+
+def key_terms(searcher: Any, docnum: int, numterms: int = 15) -> list[str]:
+    """The body terms that best tell this article apart from the rest of the index."""
+    stored = searcher.stored_fields(docnum)
+    text = f"{stored.get('title', '')}\n{stored.get('body', '')}"
+    # 15 terms: Whoosh's default of 5 finds the topic, not the story.
+    return [t for t, _ in searcher.key_terms_from_text("body", text, numterms=numterms)]
+
+
+def more_like(searcher: Any, docnum: int, limit: int) -> list[Any]:
+    """Articles sharing this one's most distinctive words, best first; its copies left out."""
+    keys = dup_keys(searcher)
+    own = keys[docnum]
+    terms = key_terms(searcher, docnum)
+    q = Or([Term("body", t) for t in terms] + [Term("title", t) for t in terms])
+    found = searcher.search(q, limit=limit * 3 + 10)
+    return [h for h in found if h.docnum != docnum and keys[h.docnum] != own]
