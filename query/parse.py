@@ -20,6 +20,9 @@ COORD = 0.9
 ALIASES = {"authors": ["author", "by"], "tags": ["tag"], "source": ["site"]}
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _PREFIX = re.compile(r"(\w+)\*")
+_DANGLING = re.compile(r"^\s*(?:AND|OR)\b|\b(?:AND|OR|NOT)\s*$|\b(?:AND|OR|NOT)\s+(?:AND|OR)\b")
+# "title:" and the like, dropped when the syntax is not followed: they are not search words.
+_FIELD_PREFIX = re.compile(r"\b[a-z]+:(?=\S)")
 _LONE_SIGN = re.compile(r"(?:^|(?<=\s))[-+](?=\s|$)")
 # Anything a person types to steer the parser; such queries are taken exactly as written.
 _SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|[\"“”():*?~^\[\]{}]|(?:^|\s)[-+]")
@@ -50,6 +53,8 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
     text = normalise(text)
     if not _SYNTAX.search(text):
         return ParsedQuery(words_query(text, schema), True, plain=True)
+    if not well_formed(text):
+        return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text), schema), False)
     parser = parser or make_parser(schema)
     try:
         q = lift_nots(parser.parse(text))
@@ -59,7 +64,23 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
             return ParsedQuery(q, True)
     except Exception:  # noqa: BLE001 - any parser failure means "read it as words"
         pass
-    return ParsedQuery(words_query(text, schema), False)
+    return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text), schema), False)
+
+
+def well_formed(text: str) -> bool:
+    """Quotes and brackets paired, no operator left dangling: else the text is read as words.
+
+    Whoosh's parser accepts nearly anything and guesses; a half-typed query is better answered
+    as the words it holds, and said so, than by a guess at the syntax.
+    """
+    if text.count('"') % 2:
+        return False
+    depth = 0
+    for c in text:
+        depth += {"(": 1, ")": -1}.get(c, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and not _DANGLING.search(text)
 
 
 def normalise(text: str) -> str:

@@ -90,7 +90,14 @@ def fragments(body: str, terms: set[str]) -> tuple[Fragment, ...]:
             shown |= new
     chosen.sort()
     budget = max(120, MAX_CHARS // len(chosen)) if chosen else MAX_CHARS
-    return tuple(_window(body, span, inside, budget) for span, inside in chosen)
+    out: list[Fragment] = []
+    for span, inside in chosen:
+        out += _windows(body, span, inside, budget)
+    if len(out) > FRAGMENTS:
+        # Windows of one long sentence came in: keep those with the most distinct matches.
+        best = sorted(out, key=lambda f: -len({index_term(f.text[a:b]) for a, b in f.highlights}))
+        out = sorted(best[:FRAGMENTS], key=lambda f: f.start)
+    return tuple(out)
 
 
 def marked(frags: tuple[Fragment, ...]) -> str:
@@ -113,19 +120,43 @@ def marked(frags: tuple[Fragment, ...]) -> str:
     return line
 
 
-def _window(
+def _windows(
     body: str, span: tuple[int, int], marks: list[tuple[int, int]], budget: int
+) -> list[Fragment]:
+    """A sentence as one fragment, or, too long for one, a window per far-apart new term."""
+    frags = [_window(body, span, marks, budget)]
+    shown = {index_term(body[a:b]) for a, b in marks if _inside(frags[-1], a, b)}
+    for a, b in marks:
+        if len(frags) == FRAGMENTS or _inside(frags[-1], a, b):
+            continue
+        if index_term(body[a:b]) not in shown:
+            rest = (frags[-1].start + len(frags[-1].text), span[1])
+            frags.append(_window(body, rest, marks, budget, focus=a))
+            shown |= {index_term(body[s:e]) for s, e in marks if _inside(frags[-1], s, e)}
+    return frags
+
+
+def _inside(f: Fragment, a: int, b: int) -> bool:
+    return f.start <= a and b <= f.start + len(f.text)
+
+
+def _window(
+    body: str,
+    span: tuple[int, int],
+    marks: list[tuple[int, int]],
+    budget: int,
+    focus: int | None = None,
 ) -> Fragment:
     a, b = span
     if b - a > budget:
         # Centre a long sentence's window on its first match, cut at word boundaries.
-        first = marks[0][0]
+        first = marks[0][0] if focus is None else focus
         a2 = max(a, min(first - budget // 3, b - budget))
         if a2 > a:
             a2 = body.find(" ", a2, first) + 1 or a2
         b2 = min(b, a2 + budget)
         if b2 < b:
-            b2 = body.rfind(" ", a2, b2) if body.rfind(" ", a2, b2) > marks[0][1] else b2
+            b2 = body.rfind(" ", a2, b2) if body.rfind(" ", a2, b2) > first else b2
         a, b = a2, b2
     spans = tuple((s - a, e - a) for s, e in marks if s >= a and e <= b)
     return Fragment(text=body[a:b], start=a, highlights=spans)

@@ -55,6 +55,7 @@ def suggest(searcher: Any, text: str) -> Suggestion | None:
 
 
 def _correct(searcher: Any, word: str) -> str | None:
+    """The word as the articles would write it, or None when it looks meant or nothing fits."""
     reader = searcher.reader()
     typed, stem = normal_form(word), index_term(word)
     if stem is None or len(typed) < MIN_LEN or not typed.isalpha():
