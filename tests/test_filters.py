@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from newsearch import NewsIndex, QueryError
-from newsearch.query.filters import parse_when
+from newsearch.query.filters import filter_query, parse_when
 
 
 @pytest.fixture
@@ -65,3 +65,13 @@ def test_parse_when():
     assert parse_when("2017-02", end=True) == datetime(2017, 2, 28, 23, 59, 59, 999999)
     assert parse_when("2017") == datetime(2017, 1, 1)
     assert parse_when("2017-09-23T05:13:00+02:00") == datetime(2017, 9, 23, 3, 13)
+
+
+def test_tag_and_author_filters_match_whole_names_by_their_words():
+    from newsearch.indexer.schema import build_schema
+
+    schema = build_schema()
+    assert str(filter_query(schema, tag="Climate Change")) == 'tags:"climate change"'
+    assert str(filter_query(schema, author="Lindqvist")) == "authors:lindqvist"
+    with pytest.raises(QueryError):
+        filter_query(schema, author="...")

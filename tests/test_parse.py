@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,33 @@ def test_words_query_drops_syntax():
 def test_any_string_parses_without_raising(text):
     parsed = parse(text, SCHEMA)
     assert parsed.query is not None
+
+
+def test_plus_minus_and_fuzzy():
+    q = parse("+mueller -trump inquiry", SCHEMA).query
+    assert type(q).__name__ == "AndNot" and "trump" in str(q.b) and "mueller" in str(q.a)
+    fuzzy = parse("Meuler~2", SCHEMA).query
+    assert "FuzzyTerm" in repr(fuzzy) and "maxdist=2" in repr(fuzzy)
+
+
+def test_a_lone_dash_is_punctuation_not_negation():
+    q = parse("UK rebate 'unjustified' - Chirac", SCHEMA)
+    assert q.plain and "chirac" in str(q.query) and "NOT" not in str(q.query)
+
+
+def test_prefix_of_a_word_with_a_short_stem_matches_the_word_not_every_run_word():
+    q = str(parse("running*", SCHEMA).query)
+    assert "running*" in q and "body:run" in q and "body:run*" not in q
+    assert str(parse("inquiry*", SCHEMA).query) == "(title:inquiri* OR body:inquiri*)"
+
+
+@pytest.mark.parametrize(
+    "text", ['"unbalanced quote', "(open paren", "close)", "mueller AND", "OR mueller"]
+)
+def test_half_typed_syntax_is_read_as_words_and_flagged(text):
+    parsed = parse(text, SCHEMA)
+    assert not parsed.strict and "OR" not in str(parsed.query).replace(" OR ", "")
+
+
+def test_field_prefix_is_not_a_search_word_when_syntax_fails():
+    assert str(parse("title:mueller)", SCHEMA).query) == "(title:mueller OR body:mueller)"

@@ -1,0 +1,73 @@
+"""Near-duplicate clusters at index time: in one run, across runs, across commits, on update."""
+
+import json
+
+from newsearch import NewsIndex
+
+STORY = (
+    "The harbour board voted on Tuesday to sell the old customs house on the quay to a housing "
+    "trust for a nominal sum, ending a decade of arguments over the empty building. Members "
+    "said the trust had promised to keep the facade and the clock tower and to let the ground "
+    "floor to local businesses at low rents for at least fifteen years after the sale."
+)
+OTHER = (
+    "A late goal from the visiting captain settled a tense cup tie on Saturday evening, sending "
+    "the home side out of the competition for the third season in a row. The manager blamed a "
+    "crowded fixture list and a long injury list for a flat second half performance."
+)
+
+
+def write(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def rec(i, text, site="Daily"):
+    return {"id": f"a{i}", "title": f"Story {i}", "text": text, "source": site}
+
+
+def keys(ix):
+    with ix._ix.searcher() as s:
+        return {d["id"]: d["dup"] for d in s.all_stored_fields()}
+
+
+def test_copies_in_one_run_share_the_first_ones_key(tmp_path):
+    edited = STORY.replace("on Tuesday", "on Tuesday evening").replace("said", "told reporters")
+    write(tmp_path / "a.jsonl", [rec(1, STORY), rec(2, OTHER), rec(3, edited, "Wire")])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"])
+    assert keys(ix) == {"a1": "a1", "a2": "a2", "a3": "a1"}
+
+
+def test_a_copy_indexed_later_joins_the_committed_story(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, STORY), rec(2, OTHER)])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"])
+    write(tmp_path / "b.jsonl", [rec(3, STORY + " The sale completes in May.", "Wire")])
+    ix.add_files([tmp_path / "b.jsonl"])
+    assert keys(ix)["a3"] == "a1"
+    hits = ix.search("customs house housing trust").hits
+    assert len(hits) == 1 and hits[0].similar == 1
+
+
+def test_commits_inside_a_run_do_not_lose_the_link(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, STORY), rec(2, OTHER), rec(3, STORY), rec(4, OTHER)])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"], commit_every=1)
+    assert keys(ix) == {"a1": "a1", "a2": "a2", "a3": "a1", "a4": "a2"}
+
+
+def test_an_updated_article_is_not_its_own_copy(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, STORY)])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"])
+    write(tmp_path / "a.jsonl", [rec(1, STORY + " Updated with the vote count.")])
+    ix.add_files([tmp_path / "a.jsonl"])
+    assert keys(ix) == {"a1": "a1"}
+    assert ix.search("customs house").hits[0].similar == 0
+
+
+def test_short_texts_are_never_clustered(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, "Markets closed."), rec(2, "Markets closed.")])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"])
+    assert keys(ix) == {"a1": "a1", "a2": "a2"}
