@@ -117,8 +117,13 @@ class NewsIndex:
             raise NewsearchError(
                 f"{target} is a file, not an index folder", hint="Choose another --index path."
             )
-        if target.is_dir() and _visible(target):
-            cls.open(target).close()  # refuse to replace a folder that is not an index
+        if target.is_dir() and _visible(target) and not _is_index(target):
+            # Refuse to replace a folder that is not an index; an index of an older format is
+            # exactly what a rebuild is for.
+            raise NewsearchError(
+                f"{target} holds files that are not a newsearch index; refusing to replace them",
+                hint="Choose an empty folder or a new path for the index.",
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.rebuild-", dir=target.parent))
         try:
@@ -331,6 +336,14 @@ class NewsIndex:
 
     def __repr__(self) -> str:
         return f"NewsIndex({str(self.path)!r})"
+
+
+def _is_index(p: Path) -> bool:
+    from whoosh import index as windex
+
+    from newsearch.indexer import schema
+
+    return (p / schema.MANIFEST).exists() or windex.exists_in(str(p), schema.INDEX_NAME)
 
 
 def _visible(p: Path) -> list[Path]:

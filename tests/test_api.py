@@ -52,7 +52,7 @@ def test_create_never_wipes_a_folder_that_is_not_an_index(tmp_path):
     assert (tmp_path / "mine" / "thesis.txt").read_text() == "precious"
 
 
-def test_open_errors_name_the_problem(tmp_path):
+def test_open_errors_name_the_problem(tmp_path, seed):
     with pytest.raises(IndexNotFoundError, match="no index"):
         NewsIndex.open(tmp_path / "nothing")
     (tmp_path / "afile").write_text("x")
@@ -63,6 +63,9 @@ def test_open_errors_name_the_problem(tmp_path):
     with pytest.raises(IndexIncompatibleError) as err:
         NewsIndex.open(tmp_path / "ix")
     assert "--rebuild" in err.value.hint
+    # ... and the rebuild the hint names works on it.
+    ix, report = NewsIndex.rebuild(tmp_path / "ix", [seed])
+    assert report.added == 1 and ix.search("Mueller").total == 1
 
 
 def test_search_returns_plain_dataclasses(seeded):
