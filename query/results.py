@@ -89,11 +89,16 @@ def key_terms(searcher: Any, docnum: int, numterms: int = 15) -> list[str]:
     return [t for t, _ in searcher.key_terms_from_text("body", text, numterms=numterms)]
 
 
-def more_like(searcher: Any, docnum: int, limit: int) -> list[Any]:
-    """Articles sharing this one's most distinctive words, best first; its copies left out."""
+def more_like(searcher: Any, docnum: int, limit: int) -> tuple[list[Any], int]:
+    """Articles sharing this one's most distinctive words, best first, and how many match.
+
+    The article itself and its copies are left out: they are the same story, not a similar one.
+    """
     keys = dup_keys(searcher)
     own = keys[docnum]
     terms = key_terms(searcher, docnum)
     q = Or([Term("body", t) for t in terms] + [Term("title", t) for t in terms])
-    found = searcher.search(q, limit=limit * 3 + 10)
-    return [h for h in found if h.docnum != docnum and keys[h.docnum] != own]
+    found = searcher.search(q, limit=limit * 3 + 10, optimize=False)
+    same = sum(1 for d in searcher.docs_for_query(Term("dup", own))) if own else 1
+    hits = [h for h in found if h.docnum != docnum and keys[h.docnum] != own]
+    return hits, max(0, len(found) - max(same, 1))

@@ -145,7 +145,7 @@ def similar(
     searcher: Any, docnum: int, doc_id: str, limit: int, collapse: bool, with_snippets: bool
 ) -> SearchResults:
     """Articles most like one article, as a page of hits; its copies are counted, not shown."""
-    found = results_mod.more_like(searcher, docnum, max(1, limit))
+    found, total = results_mod.more_like(searcher, docnum, max(1, limit))
     shown = results_mod.collapse(searcher, found, limit)[0] if collapse else found[:limit]
     terms = None
     if with_snippets:
@@ -156,7 +156,7 @@ def similar(
     ]
     return SearchResults(
         query=f"similar:{doc_id}",
-        total=len(found),
+        total=total,
         hits=tuple(hits),
         parsed="more like " + doc_id,
         collapsed=sum(h.similar for h in hits),
