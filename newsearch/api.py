@@ -190,6 +190,7 @@ class NewsIndex:
         collapse: bool = True,
         facets: bool = False,
         suggest: bool = True,
+        date_clauses: bool = True,
     ) -> SearchResults:
         """Ranked hits for a query string, with highlighted snippets (and score breakdowns).
 
@@ -198,7 +199,8 @@ class NewsIndex:
         text ("date:2017-09", "last week", measured from ``asof``, by default the newest
         article); ``source``, ``tag`` and ``author`` keep matching articles only. Copies of one
         story show once (``Hit.similar`` counts the others) unless ``collapse`` is False;
-        ``facets`` adds counts per source, year and tag; ``suggest`` may offer a spelling fix.
+        ``facets`` adds counts per source, year and tag; ``suggest`` may offer a spelling fix;
+        ``date_clauses`` False searches "last week" and "date:2017" as words.
         """
         from newsearch.query import search
 
@@ -217,6 +219,7 @@ class NewsIndex:
             collapse=collapse,
             facets=facets,
             suggest=suggest,
+            date_clauses=date_clauses,
         )
         return self._answer(query, lambda searcher: search.run(searcher, query, opts))
 

@@ -140,6 +140,13 @@ def query_cmd(
     facets: Annotated[
         bool, typer.Option("--facets", help="Count the matches by source, year and tag.")
     ] = False,
+    date_clauses: Annotated[
+        bool,
+        typer.Option(
+            "--date-clauses/--no-date-clauses",
+            help='Read "last week", "date:2017" … in the text as dates (else as words).',
+        ),
+    ] = True,
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch import render
@@ -160,6 +167,7 @@ def query_cmd(
             asof=asof,
             collapse=not show_all,
             facets=facets,
+            date_clauses=date_clauses,
         )
         if as_json:
             _json(render.results_dict(results))

@@ -68,14 +68,17 @@ class Options:
     collapse: bool = True
     facets: bool = False
     suggest: bool = True
+    date_clauses: bool = True
 
 
 def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
     """Answer one query string with a page of ranked, snippeted hits."""
     opts = opts or Options()
     limit, page = max(1, int(opts.limit)), max(1, int(opts.page))
-    clauses = dates.extract(text, filters.parse_when(opts.asof))
-    if clauses.relative and opts.asof is None:
+    clauses = dates.extract(text if opts.date_clauses else "", filters.parse_when(opts.asof))
+    if not opts.date_clauses:
+        clauses = replace(clauses, text=text)
+    elif clauses.relative and opts.asof is None:
         # Archives are old: "last week" means the week before the newest article, not today.
         clauses = dates.extract(text, newest(searcher))
     since, until = _intersect(opts, clauses)

@@ -330,3 +330,11 @@ def test_json_carries_every_feature(ix):
 def test_bad_dates_are_messages_not_tracebacks(ix):
     r = runner.invoke(app, ["--index", str(ix.path), "query", "port date:2024-13"])
     assert r.exit_code == 1 and "Error:" in r.output and "Traceback" not in r.output
+
+
+def test_date_clauses_can_be_read_as_words(ix):
+    res = ix.search("last week", date_clauses=False, limit=50, collapse=False)
+    assert res.dates == () and res.since is None
+    assert {h.id for h in res.hits} - LAST_WEEK  # the words, found in older articles too
+    out = cli_json(ix, "query", "Kowalczyk last week", "--no-date-clauses", "--all")
+    assert out["dates"] == [] and len(out["hits"]) == 6
