@@ -308,9 +308,9 @@ class NewsIndex:
             sources = {
                 _text(term): reader.doc_frequency("site", term) for term in reader.lexicon("site")
             }
-            dated = searcher.search(Every("published"), sortedby="published", limit=1)
+            dated = searcher.search(Every("year"), sortedby="published", limit=1)
             oldest = _published_of(dated)
-            dated = searcher.search(Every("published"), sortedby="published", reverse=True, limit=1)
+            dated = searcher.search(Every("year"), sortedby="published", reverse=True, limit=1)
             newest = _published_of(dated)
             return IndexStats(
                 path=str(self.path),

@@ -73,6 +73,18 @@ def filter_query(
     return parts[0] if len(parts) == 1 else And(parts)
 
 
+def allowed(searcher: Any, only: Query | None) -> set[int] | None:
+    """The documents a filter query lets through, as a plain set, built once per search.
+
+    Handed a filter query, Whoosh tests its bit set's truth for every match, which walks the
+    whole set each time: a date-filtered count took 0.6 s on Reuters. A Python set is O(1).
+    """
+    if only is None:
+        return None
+    # Whoosh reads an empty set as "no filter": -1, no document's number, keeps it a filter.
+    return set(searcher.docs_for_query(only)) or {-1}
+
+
 def sort_args(sort: str) -> dict[str, Any]:
     """Whoosh search arguments for an order; relevance is Whoosh's own."""
     if sort not in SORTS:
@@ -80,6 +92,8 @@ def sort_args(sort: str) -> dict[str, Any]:
     if sort == "relevance":
         return {}
     # Undated articles go last either way (Whoosh alone would put them first when newest).
-    dated = sorting.QueryFacet({0: Every("published")}, other=1)
+    # "Dated" is read from the year field: a handful of terms, where the date field has one
+    # per distinct instant (Every over it took 3 s on Reuters).
+    dated = sorting.QueryFacet({0: Every("year")}, other=1)
     by_date = sorting.FieldFacet("published", reverse=sort == "newest")
     return {"sortedby": sorting.MultiFacet([dated, by_date])}

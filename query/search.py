@@ -90,8 +90,11 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
         parsed = ParsedQuery(Every(), True)
         sort = "newest" if sort == "relevance" else sort
     order = filters.sort_args(sort)
-    only = filters.filter_query(
-        searcher.schema, since, until, opts.source, tag=opts.tag, author=opts.author
+    only = filters.allowed(
+        searcher,
+        filters.filter_query(
+            searcher.schema, since, until, opts.source, tag=opts.tag, author=opts.author
+        ),
     )
     first = (page - 1) * limit
     want = first + limit
@@ -105,10 +108,8 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
         # Comprehensions, not list(): list() asks len() first, which re-runs the query.
         top = [h for h in searcher.search(every, limit=fetch, filter=only)] if every else []
         seen = {h.docnum for h in top}
-        # Unoptimised, the collector counts every match as it goes; optimised, Whoosh would
-        # skip blocks and then walk every posting again just to count them for `total`.
         results = searcher.search(
-            parsed.query, limit=fetch + len(seen), optimize=False, filter=only, **order, **extra
+            parsed.query, limit=fetch + len(seen), filter=only, **order, **extra
         )
         top += [h for h in results if h.docnum not in seen]
         if not opts.collapse:
@@ -126,6 +127,7 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
     ]
     if opts.explain:
         hits = _explained(searcher, parsed.query, words, hits, page_hits)
+    # Exact: Whoosh counts the matches it skipped while optimising only when asked for len().
     total = len(results)
     fix = suggest.suggest(searcher, words) if opts.suggest and total < SUGGEST_BELOW else None
     return SearchResults(
@@ -213,7 +215,7 @@ def _explained(searcher: Any, query: Any, words: str, hits: list[Hit], raw: list
 
 def newest(searcher: Any) -> datetime | None:
     """The newest publication date in the index (the default "now" of relative dates)."""
-    found = searcher.search(Every("published"), sortedby="published", reverse=True, limit=1)
+    found = searcher.search(Every("year"), sortedby="published", reverse=True, limit=1)
     return published(found[0].fields()) if len(found) else None
 
 
