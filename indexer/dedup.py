@@ -9,7 +9,6 @@ lookup and then confirmed with ``is_duplicate``.
 
 from __future__ import annotations
 
-import base64
 import re
 import struct
 import sys
@@ -36,7 +35,7 @@ MIN_SHINGLES = 8
 EMPTY = 0xFFFFFFFF
 
 _WORD = re.compile(r"\w+")
-_PACK = struct.Struct(f"<{BINS}I")  # fixed byte order: fingerprints are stored in the index
+_PACK = struct.Struct(f"<{BINS}I")  # fixed byte order: fingerprints are kept beside the index
 _BAND = struct.Struct(f"<{ROWS}I")
 # blake2s() with no keyword is about twice as fast as blake2s(digest_size=8) (argument parsing);
 # the first 8 of its 32 digest bytes are as good a 64-bit hash as any.
@@ -94,16 +93,3 @@ def similarity(a: bytes, b: bytes) -> float:
 def is_duplicate(a: bytes, b: bytes) -> bool:
     """Whether two fingerprints are near-duplicates (estimated Jaccard at least THRESHOLD)."""
     return similarity(a, b) >= THRESHOLD
-
-
-def encode(fp: bytes) -> str:
-    """The fingerprint as ASCII (base64), for a Whoosh STORED field."""
-    return base64.b64encode(fp).decode("ascii")
-
-
-def decode(s: str) -> bytes:
-    """The fingerprint back from ``encode``; ValueError if it is not one."""
-    fp = base64.b64decode(s, validate=True)
-    if len(fp) != _PACK.size:
-        raise ValueError(f"a fingerprint is {_PACK.size} bytes, not {len(fp)}")
-    return fp

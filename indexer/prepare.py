@@ -81,9 +81,8 @@ def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
     }
     fp = dedup.fingerprint(art.body)
     if fp is not None:
-        # Fingerprinted here, in the worker: the writer only compares them.
-        fields["minhash"] = dedup.encode(fp)
-        fields["bands"] = " ".join(dedup.band_keys(fp))
+        # Fingerprinted here, in the worker: the writer only compares them (indexer.clusters).
+        fields["_fp"] = fp
     if published is not None:
         fields["published_text"] = published.isoformat()
         if published.tzinfo is not None:

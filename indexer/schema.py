@@ -40,11 +40,8 @@ def build_schema() -> Schema:
         year=ID(sortable=True),
         tag=KEYWORD(commas=True, lowercase=True),
         url=STORED(),
-        # Near-duplicate clusters (indexer.clusters): the story's key, the fingerprint and its
-        # LSH band keys, through which a new article finds the copies already indexed.
+        # The key of the story an article is a copy of (indexer.clusters), for collapsing.
         dup=ID(stored=True, sortable=True),
-        minhash=STORED(),
-        bands=KEYWORD(),
     )
 
 

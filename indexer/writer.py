@@ -189,7 +189,7 @@ def _add_files(
         )
 
     prepared = run_tasks(todo, workers, lock_fd)
-    clusters = Clusters(ix)
+    clusters = Clusters(ix.storage.folder)
     try:
         for prep in prepared:
             done += prep.last
@@ -204,7 +204,7 @@ def _add_files(
                 outcome = "updated" if seen else "added"
                 for doc in prep.docs:
                     writer = writer or open_writer(ix, wait)
-                    clusters.assign(doc)
+                    clusters.assign(doc, replaced=not fresh)
                     # A record id seen in another file replaces that document: ids stay unique.
                     # Into an index that started empty, nothing can be replaced: the cheap add.
                     (writer.add_document if fresh else writer.update_document)(**doc)
@@ -215,7 +215,7 @@ def _add_files(
                             writer.commit()
                             writer, pending = None, 0
                             committed = dict(counts)
-                            clusters.committed()
+                            clusters.commit()
                         if progress:
                             progress(done, len(files), counts["added"] + counts["updated"])
             if progress:
@@ -225,6 +225,7 @@ def _add_files(
                 writer.commit()
                 writer = None
                 committed = dict(counts)
+                clusters.commit()
     except KeyboardInterrupt:
         _cancel(writer)
         writer = None
