@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import whoosh
-from speed import SEED, default_data, make_queries
+from speed import SEED, default_data, make_queries, write_report
 from speed_engines import read_corpus
 
 import newsearch.query
@@ -446,12 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         ix.close()
         print("checking BBC clusters ...", file=sys.stderr, flush=True)
         md += ["", *bbc_checks(corpora / "bbc", src, Path(tmp))]
-    md += ["", f"Total runtime {time.perf_counter() - started:.0f} s."]
-    text = "\n".join(md) + "\n"
-    print(text)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(text, encoding="utf-8")
-    print(f"written to {a.out}", file=sys.stderr)
+    write_report(md, started, a.out)
     return 0
 
 

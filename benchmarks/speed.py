@@ -256,13 +256,17 @@ def main(argv: list[str] | None = None) -> int:
             base = fresh([sys.executable, "-c", "pass"], queries)
         title = f"## {kind} ({len(docs) * k:,} docs{f', scale {k}' if k > 1 else ''})"
         out += ["", title, "", *report(res, len(docs) * k, base)]
-    out += ["", f"Total runtime {time.perf_counter() - started:.0f} s."]
-    text = "\n".join(out) + "\n"
-    print(text)
-    a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(text, encoding="utf-8")
-    print(f"written to {a.out}", file=sys.stderr)
+    write_report(out, started, a.out)
     return 0
+
+
+def write_report(lines: list[str], started: float, out: Path) -> None:
+    """Print the Markdown report with its total runtime and write it to ``out``."""
+    text = "\n".join([*lines, "", f"Total runtime {time.perf_counter() - started:.0f} s."]) + "\n"
+    print(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"written to {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -149,7 +149,6 @@ def query_cmd(
     ] = True,
 ) -> None:
     """Ranked hits with highlighted snippets."""
-    from newsearch import render
     from newsearch.api import NewsIndex
 
     with user_errors():
@@ -169,10 +168,16 @@ def query_cmd(
             facets=facets,
             date_clauses=date_clauses,
         )
-        if as_json:
-            _json(render.results_dict(results))
-        else:
-            render.results(results)
+        _show_results(results, as_json)
+
+
+def _show_results(results: Any, as_json: bool) -> None:
+    from newsearch import render
+
+    if as_json:
+        _json(render.results_dict(results))
+    else:
+        render.results(results)
 
 
 @app.command("similar")
@@ -189,17 +194,13 @@ def similar_cmd(
     ] = False,
 ) -> None:
     """Articles most like this one (its own copies are counted, not listed)."""
-    from newsearch import render
     from newsearch.api import NewsIndex
 
     with user_errors():
         results = NewsIndex.open(_state["index"]).similar(
             doc_id, limit=limit, collapse=not show_all
         )
-        if as_json:
-            _json(render.results_dict(results))
-        else:
-            render.results(results)
+        _show_results(results, as_json)
 
 
 @app.command("clean")
