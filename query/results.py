@@ -59,7 +59,8 @@ _KEYS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 def copies(searcher: Any, docnum: int, allow: set[int] | None) -> int:
     """How many other live articles are copies of this one (of those allowed, if a set)."""
     key = dup_keys(searcher)[docnum]
-    if not key:
+    # One term lookup settles most articles (no copies); deleted ones count until a merge.
+    if not key or searcher.reader().doc_frequency("dup", key) <= 1:
         return 0
     same = searcher.docs_for_query(Term("dup", key))
     return max(0, sum(1 for d in same if allow is None or d in allow) - 1)
