@@ -188,8 +188,8 @@ def _add_files(
             interrupted=interrupted,
         )
 
-    prepared = run_tasks(todo, workers, lock_fd)
     clusters = Clusters(ix.storage.folder)
+    prepared = run_tasks(todo, workers, lock_fd)
     try:
         for prep in prepared:
             done += prep.last
@@ -204,9 +204,10 @@ def _add_files(
                 outcome = "updated" if seen else "added"
                 for doc in prep.docs:
                     writer = writer or open_writer(ix, wait)
-                    clusters.assign(doc, replaced=not fresh)
-                    # A record id seen in another file replaces that document: ids stay unique.
-                    # Into an index that started empty, nothing can be replaced: the cheap add.
+                    clusters.assign(doc)
+                    # A record id seen in another file replaces that document. Into an index that
+                    # started empty only a record repeated in this run could be: the cheap add
+                    # keeps both copies, and the clusters fold them into one story.
                     (writer.add_document if fresh else writer.update_document)(**doc)
                     counts[outcome] += 1
                     pending += 1

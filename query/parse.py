@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import qparser
-from whoosh.query import And, AndNot, Not, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import And, AndNot, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Query, Term
 
 SEARCH_FIELDS = ("title", "body")
 # Title and body weigh the same: BM25F already scores a word once per field it is in, so a
@@ -19,6 +20,8 @@ FIELD_BOOSTS = {"title": 1.0, "body": 1.0}
 COORD = 0.9
 ALIASES = {"authors": ["author", "by"], "tags": ["tag"], "source": ["site"]}
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_ONLY_NEGATIVE = re.compile(r"^\s*(?:-\w\S*\s*)+$")
+MAX_EDITS = 2
 _PREFIX = re.compile(r"(\w+)\*")
 _DANGLING = re.compile(r"^\s*(?:AND|OR)\b|\b(?:AND|OR|NOT)\s*$|\b(?:AND|OR|NOT)\s+(?:AND|OR)\b")
 # "title:" and the like, dropped when the syntax is not followed: they are not search words.
@@ -57,7 +60,11 @@ def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> 
         return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text), schema), False)
     parser = parser or make_parser(schema)
     try:
-        q = lift_nots(parser.parse(text))
+        if _ONLY_NEGATIVE.match(text):
+            # "-port" alone means every article without port; Whoosh drops it as empty.
+            q = parser.parse("* " + text)
+            return ParsedQuery(AndNot(Every(), q.b) if isinstance(q, AndNot) else q, True)
+        q = cap_fuzzy(lift_nots(parser.parse(text)))
         typed = [w.lower() for w in _PREFIX.findall(text)]
         q = stem_prefixes(q, schema, typed) if typed else q
         if q is not NullQuery or not _WORD.search(text):
@@ -109,6 +116,16 @@ def lift_nots(q: Query) -> Query:
         if isinstance(q, Or):
             q.subqueries = children
     return q
+
+
+def cap_fuzzy(q: Query) -> Query:
+    """Fuzzy words within at most 2 edits: "fire~3" matched every article, slowly."""
+    if isinstance(q, FuzzyTerm):
+        if q.maxdist > MAX_EDITS:
+            q = copy.copy(q)
+            q.maxdist = MAX_EDITS
+        return q
+    return q if q.is_leaf() else q.apply(cap_fuzzy)
 
 
 def stem_prefixes(q: Query, schema: Any, typed: list[str]) -> Query:

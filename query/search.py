@@ -131,7 +131,8 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
         hits = _explained(searcher, parsed.query, words, hits, page_hits)
     # Exact: Whoosh counts the matches it skipped while optimising only when asked for len().
     total = len(results)
-    fix = suggest.suggest(searcher, words) if opts.suggest and total < SUGGEST_BELOW else None
+    # The whole text, date clauses included: the suggestion is a query to run as it stands.
+    fix = suggest.suggest(searcher, text) if opts.suggest and total < SUGGEST_BELOW else None
     return SearchResults(
         query=text,
         total=total,

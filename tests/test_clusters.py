@@ -71,3 +71,25 @@ def test_short_texts_are_never_clustered(tmp_path):
     ix = NewsIndex.create(tmp_path / "ix")
     ix.add_files([tmp_path / "a.jsonl"])
     assert keys(ix) == {"a1": "a1", "a2": "a2"}
+
+
+def test_a_record_repeated_in_one_dump_is_indexed_and_folded(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, STORY), rec(1, STORY), rec(2, OTHER)])
+    ix = NewsIndex.create(tmp_path / "ix")
+    report = ix.add_files([tmp_path / "a.jsonl"])
+    assert not report.failed and report.added == 3
+    assert len(ix.search("customs house").hits) == 1
+
+
+def test_a_rewritten_article_leaves_its_old_copies_behind(tmp_path):
+    write(tmp_path / "a.jsonl", [rec(1, STORY)])
+    write(tmp_path / "b.jsonl", [rec(2, STORY + " Reported by the wire.")])
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_files([tmp_path / "a.jsonl"])
+    ix.add_files([tmp_path / "b.jsonl"])
+    assert keys(ix)["a2"] == "a1"
+    write(tmp_path / "a.jsonl", [rec(1, OTHER)])  # the same id, now a different story
+    ix.add_files([tmp_path / "a.jsonl"])
+    assert keys(ix)["a1"] != "a1" and keys(ix)["a2"] == "a1"
+    assert ix.search("customs house").hits[0].similar == 0
+    assert ix.search("cup tie captain").hits[0].similar == 0

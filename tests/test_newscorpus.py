@@ -338,3 +338,16 @@ def test_date_clauses_can_be_read_as_words(ix):
     assert {h.id for h in res.hits} - LAST_WEEK  # the words, found in older articles too
     out = cli_json(ix, "query", "Kowalczyk last week", "--no-date-clauses", "--all", "-n", "50")
     assert out["dates"] == [] and {h["id"] for h in out["hits"]} - LAST_WEEK
+
+
+def test_only_negated_words_mean_everything_else(ix):
+    got = set(ids(ix, "-budget -tax", collapse=False))
+    assert len(got) == 46 - 4 and not got & {"nc-02", "nc-08", "nc-41", "nc-45"}
+
+
+def test_suggestion_keeps_the_date_clause(ix):
+    assert ix.search("Kowalcyzk date:2024").suggestion == "kowalczyk date:2024"
+
+
+def test_fuzzy_distance_is_capped_at_two(ix):
+    assert ix.search("fire~5").total == ix.search("fire~2").total < 46
