@@ -3,8 +3,8 @@
 One-permutation MinHash over word shingles: every shingle is hashed once, its low bits pick one of
 BINS bins and each bin keeps the smallest of the remaining bits. Two fingerprints agree in a bin
 with probability about the Jaccard similarity of the two shingle sets. Banding (BANDS bands of
-BINS // BANDS rows) turns a fingerprint into index keys, so candidates are found by exact term
-lookup and then confirmed with ``is_duplicate``.
+BINS // BANDS rows) turns a fingerprint into lookup keys (kept in indexer.clusters' SQLite file),
+so candidates are found by exact key lookup and then confirmed with ``is_duplicate``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def fingerprint(text: str) -> bytes | None:
 
 
 def band_keys(fp: bytes) -> list[str]:
-    """One index key per band with no empty bin: "07:" and the hex hash of the band's rows."""
+    """One lookup key per band with no empty bin: "07:" and the hex hash of the band's rows."""
     keys = []
     size = _BAND.size
     for band in range(BANDS):
