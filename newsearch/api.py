@@ -278,7 +278,7 @@ class NewsIndex:
     def get(self, doc_id: str) -> StoredArticle:
         """One stored article by id (a file path is accepted for file-backed articles)."""
         from newsearch.indexer.sources import file_id
-        from newsearch.query.search import published
+        from newsearch.query.search import published, split_list
 
         with self._ix.searcher() as searcher:
             stored = searcher.document(id=doc_id)
@@ -291,8 +291,8 @@ class NewsIndex:
             title=stored.get("title", ""),
             body=stored.get("body", ""),
             published=published(stored),
-            authors=_split(stored.get("authors", "")),
-            tags=_split(stored.get("tags", "")),
+            authors=split_list(stored.get("authors", "")),
+            tags=split_list(stored.get("tags", "")),
             site=stored.get("source", ""),
             url=stored.get("url", ""),
             path=stored.get("path", ""),
@@ -356,10 +356,6 @@ def _visible(p: Path) -> list[Path]:
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-def _split(value: str) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
 def _published_of(results: Any) -> Any:

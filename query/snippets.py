@@ -47,11 +47,6 @@ def candidates(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def snippet(body: str, terms: set[str]) -> str:
-    """The best fragments for these index terms, matches marked; the opening when none match."""
-    return marked(fragments(body, terms)) if terms and body else lead(body)
-
-
 def fragments(body: str, terms: set[str]) -> tuple[Fragment, ...]:
     """The best 1–3 sentences for these index terms, with the spans of the matched words.
 
