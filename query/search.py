@@ -8,7 +8,7 @@ from math import log
 from typing import Any
 
 from whoosh import scoring
-from whoosh.query import Every
+from whoosh.query import Every, NullQuery
 
 from newsearch.errors import QueryError
 from newsearch.models import Hit, SearchResults
@@ -85,8 +85,9 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
     words = clauses.text
     parsed = parse(words, searcher.schema)
     sort = opts.sort
-    if not words.strip() and (clauses.found or opts.source or opts.tag or opts.author):
-        # Only a date range or a filter: every article in it, newest first unless asked.
+    if parsed.query is NullQuery and (clauses.found or opts.source or opts.tag or opts.author):
+        # Only a date range or a filter (no words, or only stop words): every article in it,
+        # newest first unless asked.
         parsed = ParsedQuery(Every(), True)
         sort = "newest" if sort == "relevance" else sort
     order = filters.sort_args(sort)

@@ -351,3 +351,10 @@ def test_suggestion_keeps_the_date_clause(ix):
 
 def test_fuzzy_distance_is_capped_at_two(ix):
     assert ix.search("fire~5").total == ix.search("fire~2").total < 46
+
+
+def test_stop_words_and_a_filter_list_the_filter_like_no_words(ix):
+    assert ids(ix, "the", tag="sport") == ids(ix, "", tag="sport")
+    assert set(ids(ix, "the", tag="sport")) == {
+        "nc-06", "nc-14", "nc-15", "nc-29", "nc-39", "nc-43", "nc-46",
+    }  # fmt: skip
