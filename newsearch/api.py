@@ -300,7 +300,7 @@ class NewsIndex:
 
     def stats(self) -> IndexStats:
         """How many articles and files the index holds, their date range and sources."""
-        from whoosh.query import Every
+        from newsearch.query.search import newest as newest_date
 
         with self._ix.searcher() as searcher:
             reader = searcher.reader()
@@ -308,10 +308,8 @@ class NewsIndex:
             sources = {
                 _text(term): reader.doc_frequency("site", term) for term in reader.lexicon("site")
             }
-            dated = searcher.search(Every("year"), sortedby="published", limit=1)
-            oldest = _published_of(dated)
-            dated = searcher.search(Every("year"), sortedby="published", reverse=True, limit=1)
-            newest = _published_of(dated)
+            oldest = newest_date(searcher, reverse=False)
+            newest = newest_date(searcher)
             return IndexStats(
                 path=str(self.path),
                 documents=reader.doc_count(),
@@ -356,9 +354,3 @@ def _visible(p: Path) -> list[Path]:
 
 def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
-
-
-def _published_of(results: Any) -> Any:
-    from newsearch.query.search import published
-
-    return published(results[0].fields()) if len(results) else None

@@ -102,8 +102,8 @@ def key_terms(searcher: Any, docnum: int, numterms: int = 15) -> list[str]:
     return [t for t, _ in searcher.key_terms_from_text("body", text, numterms=numterms)]
 
 
-def more_like(searcher: Any, docnum: int, limit: int) -> tuple[list[Any], int]:
-    """Articles sharing this one's most distinctive words, best first, and how many match.
+def more_like(searcher: Any, docnum: int, limit: int) -> tuple[list[Any], int, list[str]]:
+    """Articles sharing this one's distinctive words, best first; how many match; the words.
 
     The article itself and its copies are left out: they are the same story, not a similar one.
     """
@@ -112,6 +112,6 @@ def more_like(searcher: Any, docnum: int, limit: int) -> tuple[list[Any], int]:
     terms = key_terms(searcher, docnum)
     q = Or([Term("body", t) for t in terms] + [Term("title", t) for t in terms])
     found = searcher.search(q, limit=limit * 3 + 10)
-    same = sum(1 for d in searcher.docs_for_query(Term("dup", own))) if own else 1
+    same = copies(searcher, docnum, None) + 1  # the article and its copies
     hits = [h for h in found if h.docnum != docnum and keys[h.docnum] != own]
-    return hits, max(0, len(found) - max(same, 1))
+    return hits, max(0, len(found) - same), terms

@@ -123,13 +123,14 @@ def run(searcher: Any, text: str, opts: Options | None = None) -> SearchResults:
             break
         fetch *= 4  # many copies near the top: look further down for distinct stories
     page_hits = shown[first:want]
-    body_terms = _body_terms(searcher, parsed.query) if opts.snippets else None
+    expanded = _expanded(searcher, parsed.query) if opts.snippets or opts.explain else set()
+    body_terms = {t for field, t in expanded if field == "body"} if opts.snippets else None
     hits = [
         _hit(h, first + i + 1, body_terms, _copies(searcher, h, only, opts.collapse))
         for i, h in enumerate(page_hits)
     ]
     if opts.explain:
-        hits = _explained(searcher, parsed.query, words, hits, page_hits)
+        hits = _explained(searcher, parsed.query, expanded, words, hits, page_hits)
     # Exact: Whoosh counts the matches it skipped while optimising only when asked for len().
     total = len(results)
     # The whole text, date clauses included: the suggestion is a query to run as it stands.
@@ -154,12 +155,10 @@ def similar(
     searcher: Any, docnum: int, doc_id: str, limit: int, collapse: bool, with_snippets: bool
 ) -> SearchResults:
     """Articles most like one article, as a page of hits; its copies are counted, not shown."""
-    found, total = results_mod.more_like(searcher, docnum, max(1, limit))
+    found, total, shared = results_mod.more_like(searcher, docnum, max(1, limit))
     shown = results_mod.collapse(searcher, found, limit)[0] if collapse else found[:limit]
-    terms = None
-    if with_snippets:
-        # Highlight the words the articles share with the one they are like.
-        terms = set(results_mod.key_terms(searcher, docnum))
+    # Highlight the words the articles share with the one they are like.
+    terms = set(shared) if with_snippets else None
     hits = [
         _hit(h, i + 1, terms, _copies(searcher, h, None, collapse)) for i, h in enumerate(shown)
     ]
@@ -185,16 +184,15 @@ def _intersect(opts: Options, clauses: Any) -> tuple[datetime | None, datetime |
     return since, until
 
 
-def _body_terms(searcher: Any, query: Any) -> set[str]:
-    """The body terms the query can match, wildcards and fuzzy words expanded."""
+def _expanded(searcher: Any, query: Any) -> set[tuple[str, str]]:
+    """(field, term) for every term the query can match, wildcards and fuzzy words expanded."""
     # Once per query, rather than asking Whoosh to record per scored document which terms
     # matched (terms=True costs ~20% of a search).
     reader = searcher.reader()
     return {
-        t.decode("utf-8") if isinstance(t, bytes) else t
+        (field, t.decode("utf-8") if isinstance(t, bytes) else t)
         for leaf in query.leaves()
         for field, t in leaf.expanded_terms(reader)
-        if field == "body"
     }
 
 
@@ -202,13 +200,14 @@ def _copies(searcher: Any, hit: Any, only: Any, on: bool) -> int:
     return results_mod.copies(searcher, hit.docnum, only) if on else 0
 
 
-def _explained(searcher: Any, query: Any, words: str, hits: list[Hit], raw: list[Any]) -> list[Hit]:
-    reader = searcher.reader()
-    found = {
-        (field, t.decode("utf-8") if isinstance(t, bytes) else t)
-        for leaf in query.leaves()
-        for field, t in leaf.expanded_terms(reader)
-    }
+def _explained(
+    searcher: Any,
+    query: Any,
+    found: set[tuple[str, str]],
+    words: str,
+    hits: list[Hit],
+    raw: list[Any],
+) -> list[Hit]:
     boosts = explain_mod.term_boosts(query)
     typed = query_words(words, searcher.schema)
     return [
@@ -217,9 +216,10 @@ def _explained(searcher: Any, query: Any, words: str, hits: list[Hit], raw: list
     ]
 
 
-def newest(searcher: Any) -> datetime | None:
-    """The newest publication date in the index (the default "now" of relative dates)."""
-    found = searcher.search(Every("year"), sortedby="published", reverse=True, limit=1)
+def newest(searcher: Any, reverse: bool = True) -> datetime | None:
+    """The newest (or, not ``reverse``, oldest) publication date in the index."""
+    # The year field marks the dated articles with a handful of terms (see filters.sort_args).
+    found = searcher.search(Every("year"), sortedby="published", reverse=reverse, limit=1)
     return published(found[0].fields()) if len(found) else None
 
 
