@@ -5,41 +5,84 @@ in this run) is a near-duplicate of it: then it takes that article's key. Candid
 the LSH band keys of its fingerprint (indexer.dedup) and are confirmed by the full fingerprint,
 so the work per article is a few lookups, not a comparison with every article.
 
-The fingerprints and band keys live in a small SQLite file beside the index, not in Whoosh:
-as Whoosh terms, 16 unique band keys per article made indexing 27% slower and the index 47%
-larger (Reuters). The file only ever proposes candidates; a stale row (an article since
-pruned) can at worst lend its key to a new copy, which still labels that copy's story alone.
+The band keys live in a small SQLite file beside the index, not in the engine: as Whoosh
+terms, 16 unique band keys per article made indexing 27% slower and the index 47% larger
+(Reuters). The engine stores each article's fingerprint and story with it, so the file is only
+a cache: it records the engine generation it matches, and when that is not the engine's (a
+crash between the two commits, a delete from elsewhere, a damaged file) it is rebuilt from the
+engine's documents. A stale row (an article since pruned) can at worst lend its key to a new
+copy, which still labels that copy's story alone.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from typing import Any
+from dataclasses import replace
 
+from newsearch.engine import Engine, IndexedDoc
 from newsearch.indexer import dedup
 
 FILE = "clusters.sqlite"
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, dup TEXT, fp BLOB);"
+    "CREATE TABLE IF NOT EXISTS band (key INTEGER, id TEXT);"
+    "CREATE TABLE IF NOT EXISTS meta (generation INTEGER);"
+    "CREATE INDEX IF NOT EXISTS band_key ON band (key);"
+    "CREATE INDEX IF NOT EXISTS band_id ON band (id);"
+    "CREATE INDEX IF NOT EXISTS doc_dup ON doc (dup);"
+)
 
 
 class Clusters:
-    """Assigns cluster keys while one writer runs; ``commit()`` after each index commit."""
+    """Assigns story keys while one writer runs; ``commit()`` after each engine commit."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
-        """Open (or start) the fingerprint store of the index in ``folder``."""
-        self._db = sqlite3.connect(os.path.join(folder, FILE))
-        self._db.executescript(
-            "CREATE TABLE IF NOT EXISTS doc (id TEXT PRIMARY KEY, dup TEXT, fp BLOB);"
-            "CREATE TABLE IF NOT EXISTS band (key INTEGER, id TEXT);"
-            "CREATE INDEX IF NOT EXISTS band_key ON band (key);"
-            "CREATE INDEX IF NOT EXISTS band_id ON band (id);"
-            "CREATE INDEX IF NOT EXISTS doc_dup ON doc (dup);"
-        )
+    def __init__(self, engine: Engine) -> None:
+        """Open the near-duplicate store of the engine's index, rebuilt if it is not current."""
+        self._engine = engine
+        path = engine.state_file(FILE)
+        try:
+            self._db = self._connect(path)
+            row = self._db.execute("SELECT generation FROM meta").fetchone()
+        except sqlite3.DatabaseError:
+            # Damaged: it is only a cache of what the engine holds.
+            self._db.close()
+            os.unlink(path)
+            self._db = self._connect(path)
+            row = None
+        if row is None or row[0] != engine.generation():
+            self._rebuild()
 
-    def assign(self, doc: dict[str, Any]) -> None:
-        """Set ``doc["dup"]`` from its fingerprint ``doc["_fp"]`` (taken out of the doc)."""
-        fp: bytes | None = doc.pop("_fp", None)
-        doc_id = doc["id"]
+    @staticmethod
+    def _connect(path: str) -> sqlite3.Connection:
+        db = sqlite3.connect(path)
+        db.executescript(_SCHEMA)
+        return db
+
+    def _rebuild(self) -> None:
+        self._db.executescript("DELETE FROM doc; DELETE FROM band; DELETE FROM meta;")
+        for doc_id, story, fp in self._engine.stories():
+            self._store(doc_id, story or doc_id, fp)
+        self.commit()
+
+    def _store(
+        self, doc_id: str, key: str, fp: bytes | None, keys: list[int] | None = None
+    ) -> None:
+        if fp is None:
+            return
+        keys = [_band_int(k) for k in dedup.band_keys(fp)] if keys is None else keys
+        self._db.execute("INSERT OR REPLACE INTO doc VALUES (?, ?, ?)", (doc_id, key, fp))
+        self._db.executemany("INSERT INTO band VALUES (?, ?)", [(k, doc_id) for k in keys])
+
+    def forget(self, doc_id: str) -> None:
+        """Drop a deleted article's rows."""
+        self._db.execute("DELETE FROM doc WHERE id = ?", (doc_id,))
+        self._db.execute("DELETE FROM band WHERE id = ?", (doc_id,))
+
+    def assign(self, doc: IndexedDoc) -> IndexedDoc:
+        """The document with its story key set from its fingerprint."""
+        fp = doc.fingerprint
+        doc_id = doc.id
         # The same id again (an update, or a record repeated in a dump) replaces the old rows.
         replaced = self._db.execute("DELETE FROM doc WHERE id = ?", (doc_id,)).rowcount
         if replaced:
@@ -50,10 +93,8 @@ class Clusters:
             # Its old copies still carry this id as their story's key: a rewritten article
             # that no longer matches them must not be folded in with them.
             key = f"{doc_id}#{fp.hex()[:8] if fp else 'text'}"
-        doc["dup"] = key
-        if fp is not None:
-            self._db.execute("INSERT INTO doc VALUES (?, ?, ?)", (doc_id, key, fp))
-            self._db.executemany("INSERT INTO band VALUES (?, ?)", [(k, doc_id) for k in keys])
+        self._store(doc_id, key, fp, keys)
+        return replace(doc, story=key)
 
     def _taken(self, key: str) -> bool:
         return (
@@ -77,8 +118,14 @@ class Clusters:
         return doc_id
 
     def commit(self) -> None:
-        """Keep the rows of the articles the index has just committed."""
+        """Keep the rows of the articles the engine has just committed, marked as current."""
+        self._db.execute("DELETE FROM meta")
+        self._db.execute("INSERT INTO meta VALUES (?)", (self._engine.generation(),))
         self._db.commit()
+
+    def rollback(self) -> None:
+        """Drop the rows of a batch that was not committed."""
+        self._db.rollback()
 
     def close(self) -> None:
         """Drop what was not committed and close the file."""

@@ -13,10 +13,9 @@ import zlib
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
-from datetime import UTC
-from typing import Any
+from dataclasses import dataclass, field, replace
 
+from newsearch.engine import FileMark, IndexedDoc
 from newsearch.errors import NewsearchError, SourceError
 from newsearch.indexer import dedup
 from newsearch.indexer.extract import extract
@@ -53,44 +52,25 @@ class Task:
 
 @dataclass
 class Prepared:
-    """A task's result: cleaned articles as Whoosh fields, and what failed."""
+    """A task's result: cleaned articles as engine-neutral documents, and what failed."""
 
     src: SourceFile
     digest: str = ""
-    docs: list[dict[str, Any]] = field(default_factory=list)
+    docs: list[IndexedDoc] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     unchanged: bool = False
     first: bool = True
     last: bool = True
 
 
-def article_fields(raw: RawDoc, art: Article) -> dict[str, Any]:
-    """The Whoosh fields for one cleaned article."""
-    published = art.published
-    fields: dict[str, Any] = {
-        "id": raw.id,
-        "path": raw.path,
-        "title": art.title,
-        "body": art.body,
-        "authors": ",".join(a.replace(",", " ") for a in art.authors),
-        "tags": ",".join(t.replace(",", " ") for t in art.tags),
-        "source": art.site.replace(",", " "),
-        "site": art.site,
-        "tag": ",".join(t.replace(",", " ") for t in art.tags),
-        "url": art.url,
-    }
-    fp = dedup.fingerprint(art.body)
-    if fp is not None:
-        # Fingerprinted here, in the worker: the writer only compares them (indexer.clusters).
-        fields["_fp"] = fp
-    if published is not None:
-        fields["published_text"] = published.isoformat()
-        if published.tzinfo is not None:
-            # Range queries and sorting compare instants, so store UTC without a zone.
-            published = published.astimezone(UTC).replace(tzinfo=None)
-        fields["published"] = published
-        fields["year"] = str(published.year)
-    return fields
+def indexed_doc(raw: RawDoc, art: Article) -> IndexedDoc:
+    """The engine-neutral document for one cleaned article."""
+    # Fingerprinted here, in the worker: the writer only compares them (indexer.clusters).
+    # The removed pieces stay behind: nothing downstream reads them, and they would double
+    # what crosses the process boundary.
+    return IndexedDoc(
+        raw.id, raw.path, replace(art, removed=()), fingerprint=dedup.fingerprint(art.body)
+    )
 
 
 def prepare(task: Task) -> Prepared:
@@ -118,7 +98,7 @@ def prepare(task: Task) -> Prepared:
     if out.docs and task.last:
         # Only the file's last article says "this file is indexed": a run stopped inside a big
         # file leaves it unmarked, so the next run redoes it (ids make that replace, not add).
-        out.docs[-1]["filekey"] = f"{src.path}\t{src.signature}\t{out.digest}"
+        out.docs[-1] = replace(out.docs[-1], mark=FileMark(src.signature, out.digest))
     return out
 
 
@@ -136,7 +116,7 @@ def _clean(raw: RawDoc, out: Prepared) -> None:
     if not art.body.strip() and not art.title.strip():
         out.failures.append(Failure(where, "no article text left after cleaning"))
         return
-    out.docs.append(article_fields(raw, art))
+    out.docs.append(indexed_doc(raw, art))
 
 
 def tasks(todo: list[tuple[SourceFile, str]]) -> Iterator[Task | Prepared]:

@@ -1,4 +1,11 @@
-"""Incremental, batched, parallel writing of files into a Whoosh index; returns an IndexReport."""
+"""Incremental, batched, parallel writing of files into any engine; returns an IndexReport.
+
+What is indexed of each file is the engine's catalog (a mark on the file's last article, so it
+commits with the articles). A changed file's articles are replaced one by one (same id), and its
+articles that the new version no longer holds are deleted at its end, so readers never see a
+file half gone, an interrupted update keeps the old articles not yet replaced, and a failed
+re-read (a file momentarily empty, a half-written .gz) keeps the last good version.
+"""
 
 from __future__ import annotations
 
@@ -10,93 +17,70 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from whoosh.index import LockError
-
-from newsearch.errors import IndexLockedError
+from newsearch.engine import Engine, IndexedDoc
 from newsearch.indexer.clusters import Clusters
 from newsearch.indexer.prepare import run as run_tasks
-from newsearch.indexer.sources import SourceFile, find_files
+from newsearch.indexer.sources import SourceFile, file_id, find_files
 from newsearch.models import IndexReport
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, articles written
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
-RUN_LOCK = "newsearch.lock"
-
-
-def indexed_files(reader: Any) -> dict[str, tuple[str, str, int]]:
-    """path → (signature, digest, documents) for every file the index holds."""
-    out: dict[str, tuple[str, str, int]] = {}
-    for key in reader.lexicon("filekey"):
-        # The term list keeps the keys of deleted (replaced) documents until segments merge.
-        if reader.has_deletions() and not live_docs(reader, "filekey", key):
-            continue
-        path, sig, digest = key.decode("utf-8").split("\t")
-        out[path] = (sig, digest, live_docs(reader, "path", path))
-    return out
-
-
-def live_docs(reader: Any, field: str, term: str) -> int:
-    """Documents holding the term, not counting deleted ones (doc_frequency counts those)."""
-    if not reader.has_deletions():
-        return reader.doc_frequency(field, term)
-    ids = reader.postings(field, term).all_ids()
-    return sum(1 for docnum in ids if not reader.is_deleted(docnum))
-
-
-def open_writer(ix: Any, wait: float) -> Any:
-    """A writer, waiting up to ``wait`` seconds for another writer to finish."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return ix.writer(limitmb=128)
-        except LockError:
-            if time.monotonic() >= deadline:
-                raise IndexLockedError(
-                    f"another indexing run holds the index at {ix.storage.folder} "
-                    f"(waited {wait:g} s)"
-                ) from None
-            time.sleep(0.2)
-
-
-@contextmanager
-def run_lock(folder: str, wait: float) -> Iterator[int]:
-    """Hold the index's run lock for a whole indexing run, waiting up to ``wait`` seconds.
-
-    Whoosh's own lock is let go at every batch commit; this one keeps a second run from
-    slipping in between batches. flock is released by the kernel if the process dies.
-    """
-    import fcntl
-
-    fd = os.open(os.path.join(folder, RUN_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexLockedError(
-                        f"another indexing run holds the index at {folder} (waited {wait:g} s)"
-                    ) from None
-                time.sleep(0.1)
-        yield fd
-    finally:
-        os.close(fd)
 
 
 class IndexingInterrupted(KeyboardInterrupt):
     """Ctrl-C during indexing; ``report`` says what was committed before it."""
+
+    rebuilding = False  # True when a rebuild was stopped: then the old index stays as it was
 
     def __init__(self, report: IndexReport) -> None:
         super().__init__("indexing interrupted")
         self.report = report
 
 
+class Batch:
+    """Documents and deletions collected until the next commit, then written together."""
+
+    def __init__(self, engine: Engine, clusters: Clusters, wait: float) -> None:
+        """A batch for one engine and its near-duplicate store."""
+        self.engine, self.clusters, self.wait = engine, clusters, wait
+        self.docs: dict[str, IndexedDoc] = {}
+        self.stale: list[tuple[str, frozenset[str]]] = []
+        self.ids: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.docs) + len(self.stale) + len(self.ids)
+
+    def add(self, doc: IndexedDoc) -> None:
+        """Queue a document; a later one with the same id (a repeated record) wins."""
+        self.docs.pop(doc.id, None)
+        self.docs[doc.id] = doc
+
+    def commit(self) -> None:
+        """Write what is queued and commit it (nothing is written if it fails or is stopped)."""
+        if not len(self):
+            return
+        writer = self.engine.writer(self.wait)
+        try:
+            for doc in self.docs.values():
+                writer.add(self.clusters.assign(doc))
+            for source, keep in self.stale:
+                writer.delete_source(source, keep)
+            for doc_id in self.ids:
+                writer.delete(doc_id)
+                self.clusters.forget(doc_id)
+            with deferred_interrupt():
+                writer.commit()
+                self.clusters.commit()
+        except BaseException:
+            writer.cancel()
+            self.clusters.rollback()
+            raise
+        self.docs, self.stale, self.ids = {}, [], []
+
+
 def add_files(
-    ix: Any,
+    engine: Engine,
     paths: Iterable[str | os.PathLike[str]],
     *,
     wait: float = 10.0,
@@ -110,42 +94,76 @@ def add_files(
     With ``prune``, articles of files that were indexed from under these paths but are gone
     now are removed.
     """
-    paths = [Path(p) for p in paths]
-    with run_lock(ix.storage.folder, wait) as lock_fd:
-        report = _add_files(ix, paths, wait, workers, progress, batch_docs, lock_fd)
-        if prune:
-            removed = prune_missing(ix, paths, wait)
-            with ix.reader() as reader:
-                report = replace(report, removed=removed, documents=reader.doc_count())
-        return report
+    roots = [Path(p) for p in paths]
+    with engine.lock(wait) as lock_fd:
+        clusters = Clusters(engine)
+        try:
+            report = _add_files(
+                engine, clusters, roots, wait, workers, progress, batch_docs, lock_fd
+            )
+            if prune:
+                removed = prune_missing(engine, clusters, roots, wait)
+                report = replace(report, removed=removed, documents=engine.count())
+            return report
+        finally:
+            clusters.close()
 
 
-def prune_missing(ix: Any, roots: list[Path], wait: float) -> int:
+def prune_missing(engine: Engine, clusters: Clusters, roots: list[Path], wait: float) -> int:
     """Delete the articles of indexed files under ``roots`` that no longer exist."""
     bases = [str(r.resolve()) for r in roots if r.exists()]
-    with ix.reader() as reader:
-        known = indexed_files(reader)
     gone = [
         path
-        for path in known
+        for path in engine.catalog()
         if any(path == b or path.startswith(b.rstrip(os.sep) + os.sep) for b in bases)
         and not os.path.exists(path)
     ]
     if not gone:
         return 0
-    writer = open_writer(ix, wait)
-    try:
-        removed = sum(int(writer.delete_by_term("path", path) or 0) for path in gone)
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return removed
+    before = engine.count()
+    batch = Batch(engine, clusters, wait)
+    batch.stale = [(path, frozenset()) for path in gone]
+    batch.commit()
+    return before - engine.count()
+
+
+def delete_ids(engine: Engine, ids: Iterable[str], wait: float = 10.0) -> None:
+    """Delete articles by id, keeping the near-duplicate store in step."""
+    with engine.lock(wait):
+        clusters = Clusters(engine)
+        try:
+            batch = Batch(engine, clusters, wait)
+            batch.ids = list(ids)
+            batch.commit()
+        finally:
+            clusters.close()
+
+
+def add_docs(engine: Engine, docs: Iterable[IndexedDoc], wait: float = 10.0) -> tuple[int, int]:
+    """Index documents made in memory; (added, updated)."""
+    with engine.lock(wait):
+        clusters = Clusters(engine)
+        try:
+            batch = Batch(engine, clusters, wait)
+            added = updated = 0
+            for doc in docs:
+                if doc.id in batch.docs or engine.get(doc.id) is not None:
+                    updated += 1
+                else:
+                    added += 1
+                batch.add(doc)
+                if len(batch) >= BATCH_DOCS:
+                    batch.commit()
+            batch.commit()
+            return added, updated
+        finally:
+            clusters.close()
 
 
 def _add_files(
-    ix: Any,
-    paths: Iterable[str | os.PathLike[str]],
+    engine: Engine,
+    clusters: Clusters,
+    paths: list[Path],
     wait: float,
     workers: int | None,
     progress: Progress | None,
@@ -154,28 +172,25 @@ def _add_files(
 ) -> IndexReport:
     started = time.perf_counter()
     files, failures = find_files(paths)
-    with ix.reader() as reader:
-        known = indexed_files(reader)
-        fresh = reader.doc_count_all() == 0
+    known = engine.catalog()
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     todo: list[tuple[SourceFile, str]] = []
     for src in files:
         seen = known.get(src.path)
-        if seen and seen[0] == src.signature:
-            counts["unchanged"] += seen[2]
+        if seen and seen.signature == src.signature:
+            counts["unchanged"] += seen.documents
         else:
-            todo.append((src, seen[1] if seen else ""))
+            todo.append((src, seen.digest if seen else ""))
     if progress:
         progress(len(files) - len(todo), len(files), 0)
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
-    writer = None
-    pending = 0
     done = len(files) - len(todo)
     committed = dict(counts)  # what an interruption leaves in the index
+    batch = Batch(engine, clusters, wait)
+    ids: dict[str, set[str]] = {}  # ids read this run, per file indexed before
+    broken: set[str] = set()  # files whose read failed as a whole this run
 
     def report(interrupted: bool = False) -> IndexReport:
-        with ix.reader() as reader:
-            total = reader.doc_count()
         got = committed if interrupted else counts
         return IndexReport(
             added=got["added"],
@@ -184,58 +199,51 @@ def _add_files(
             failed=tuple(failures),
             files=len(files),
             seconds=time.perf_counter() - started,
-            documents=total,
+            documents=engine.count(),
             interrupted=interrupted,
         )
 
-    clusters = Clusters(ix.storage.folder)
     prepared = run_tasks(todo, workers, lock_fd)
     try:
         for prep in prepared:
+            path = prep.src.path
             done += prep.last
             failures.extend(prep.failures)
-            seen = known.get(prep.src.path)
+            broken.update(f.path for f in prep.failures if f.path == path)
+            seen = known.get(path)
             if prep.unchanged and seen:
-                counts["unchanged"] += seen[2]
-            elif prep.docs or seen:
-                writer = writer or open_writer(ix, wait)
-                if seen and prep.first:
-                    writer.delete_by_term("path", prep.src.path)
-                outcome = "updated" if seen else "added"
-                for doc in prep.docs:
-                    writer = writer or open_writer(ix, wait)
-                    clusters.assign(doc)
-                    # A record id seen in another file replaces that document. Into an index that
-                    # started empty only a record repeated in this run could be: the cheap add
-                    # keeps both copies, and the clusters fold them into one story.
-                    (writer.add_document if fresh else writer.update_document)(**doc)
-                    counts[outcome] += 1
-                    pending += 1
-                    if pending >= batch_docs:  # also inside one big JSON Lines file
-                        with deferred_interrupt():
-                            writer.commit()
-                            writer, pending = None, 0
-                            committed = dict(counts)
-                            clusters.commit()
-                        if progress:
-                            progress(done, len(files), counts["added"] + counts["updated"])
+                counts["unchanged"] += seen.documents
+                continue
+            for doc in prep.docs:
+                batch.add(doc)
+                if seen:
+                    ids.setdefault(path, set()).add(doc.id)
+                counts["updated" if seen else "added"] += 1
+                if len(batch) >= batch_docs:  # also inside one big JSON Lines file
+                    batch.commit()
+                    committed = dict(counts)
+                    if progress:
+                        progress(done, len(files), counts["added"] + counts["updated"])
+            if prep.last and seen:
+                _retire(batch, path, seen.documents, ids.pop(path, set()), path in broken)
             if progress:
                 progress(done, len(files), counts["added"] + counts["updated"])
-        if writer is not None:
-            with deferred_interrupt():
-                writer.commit()
-                writer = None
-                committed = dict(counts)
-                clusters.commit()
+        batch.commit()
+        committed = dict(counts)
     except KeyboardInterrupt:
-        _cancel(writer)
-        writer = None
         raise IndexingInterrupted(report(interrupted=True)) from None
     finally:
         prepared.close()
-        clusters.close()
-        _cancel(writer)
     return report()
+
+
+def _retire(batch: Batch, path: str, before: int, read: set[str], broken: bool) -> None:
+    """At a re-read file's end, queue deleting the articles its new version no longer holds."""
+    if broken or not read:
+        return  # keep the last good version until a good read replaces it
+    if before <= 1 and read == {file_id(path)}:
+        return  # one article per file, replaced by id: nothing can be left over
+    batch.stale.append((path, frozenset(read)))
 
 
 @contextmanager
@@ -252,9 +260,3 @@ def deferred_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
         if caught:
             raise KeyboardInterrupt
-
-
-def _cancel(writer: Any) -> None:
-    # Ctrl-C can land just after a commit closed the writer: nothing is left to cancel then.
-    if writer is not None and not writer.is_closed:
-        writer.cancel()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from newsearch.api import NewsIndex
+from newsearch.api import NewsIndex, clean_file
 from newsearch.errors import (
     DocumentNotFoundError,
     IndexExistsError,
@@ -27,7 +27,9 @@ from newsearch.models import (
     Hit,
     IndexReport,
     IndexStats,
+    Piece,
     Removed,
+    SearchOptions,
     SearchResults,
     StoredArticle,
 )
@@ -46,11 +48,14 @@ __all__ = [
     "IndexStats",
     "NewsIndex",
     "NewsearchError",
+    "Piece",
     "QueryError",
     "Removed",
+    "SearchOptions",
     "SearchResults",
     "SourceError",
     "StoredArticle",
     "__version__",
+    "clean_file",
     "extract",
 ]

@@ -35,7 +35,11 @@ def user_errors():
         raise typer.Exit(1) from None
     except KeyboardInterrupt as exc:
         report = getattr(exc, "report", None)
-        if report is not None:
+        if getattr(exc, "rebuilding", False):
+            typer.echo(
+                "Interrupted: the rebuild was dropped; the old index is unchanged.", err=True
+            )
+        elif report is not None:
             typer.echo(
                 f"Interrupted: {report.indexed} article(s) of this run were committed and kept; "
                 f"the index holds {report.documents}. Run the same command again to finish.",
@@ -150,10 +154,10 @@ def query_cmd(
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch.api import NewsIndex
+    from newsearch.models import SearchOptions
 
     with user_errors():
-        results = NewsIndex.open(_state["index"]).search(
-            text,
+        options = SearchOptions(
             limit=limit,
             page=page,
             explain=explain,
@@ -168,7 +172,7 @@ def query_cmd(
             facets=facets,
             date_clauses=date_clauses,
         )
-        _show_results(results, as_json)
+        _show_results(NewsIndex.open(_state["index"]).search(text, options), as_json)
 
 
 def _show_results(results: Any, as_json: bool) -> None:
@@ -212,12 +216,10 @@ def clean_cmd(
 ) -> None:
     """Show the extracted article and each stripped line with the reason it went."""
     from newsearch import render
-    from newsearch.indexer.extract import extract_blocks
-    from newsearch.indexer.sources import load_path
+    from newsearch.api import clean_file
 
     with user_errors():
-        raw = load_path(file)
-        article, blocks = extract_blocks(raw.content, kind=raw.kind, meta=raw.meta)
+        article, blocks = clean_file(file)
         if as_json:
             _json(render.article_dict(article))
         else:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+
+from newsearch.errors import QueryError
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,14 @@ class Removed:
 
     text: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One block of a raw document, in order: kept (``reason`` empty) or stripped, and why."""
+
+    text: str
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ class SearchResults:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # source/year/tag -> counts
     collapsed: int = 0  # near-duplicate copies folded into the hits shown
 
-    def __iter__(self):  # noqa: D105 - iterating results means iterating hits
+    def __iter__(self) -> Iterator[Hit]:  # noqa: D105 - iterating results means iterating hits
         return iter(self.hits)
 
     def __len__(self) -> int:
@@ -146,3 +157,33 @@ class IndexStats:
     oldest: datetime | None
     sources: dict[str, int] = field(default_factory=dict)
     settings: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchOptions:
+    """What a search asks for besides its text: NewsIndex.search takes these as keywords."""
+
+    limit: int = 10  # hits per page
+    page: int = 1
+    explain: bool = False  # per hit: which words matched where, for how much
+    snippets: bool = True
+    sort: str = "relevance"  # or "newest", "oldest" (undated articles last)
+    since: str | date | None = None  # "2017", "2017-09", "2017-09-23", an ISO time or a date
+    until: str | date | None = None  # inclusive: "2017" runs to its last moment
+    source: str | None = None  # only articles whose source, tag or author holds these words
+    tag: str | None = None
+    author: str | None = None
+    asof: str | date | None = None  # "today" for "last week" (default: the newest article)
+    collapse: bool = True  # copies of one story shown once (Hit.similar counts the rest)
+    facets: bool = False  # counts per source, year and tag
+    suggest: bool = True  # "Did you mean" for words that look misspelled
+    date_clauses: bool = True  # read "last week", "date:2017" in the text as dates
+
+    def __post_init__(self) -> None:
+        for name in ("limit", "page"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise QueryError(
+                    f"{name} must be a whole number of at least 1, not {value!r}",
+                    hint=f"Pass {name}=1 or more.",
+                )

@@ -8,13 +8,13 @@ import re
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsearch.models import Article, IndexReport, IndexStats, SearchResults, StoredArticle
+from newsearch.models import Article, IndexReport, IndexStats, Piece, SearchResults, StoredArticle
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -209,7 +209,7 @@ def article_dict(a: Article) -> dict[str, Any]:
     return asdict(a)
 
 
-def cleaned(a: Article, blocks: list[Any]) -> None:
+def cleaned(a: Article, blocks: Sequence[Piece]) -> None:
     """The extracted article and every block, kept (+) or stripped (-) with its reason."""
     on = styled()
     _out(f"Title:     {a.title or '(none found)'}")

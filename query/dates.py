@@ -86,12 +86,17 @@ def extract(text: str, asof: datetime | None = None) -> DateClauses:
         pieces.append(text[last : m.start()])
         last = m.end()
         found.append(m[0].strip())
-        if m["field"]:
-            bounds.append(_field_bounds(m))
-        else:
-            # Only a relative clause needs "now"; parse_when makes an aware asof naive UTC.
-            today = today or (parse_when(asof) if asof else datetime.now()).date()
-            bounds.append(_relative_bounds(m, today))
+        try:
+            if m["field"]:
+                bounds.append(_field_bounds(m))
+            else:
+                # Only a relative clause needs "now"; parse_when makes an aware asof naive UTC.
+                today = today or (parse_when(asof) if asof else datetime.now()).date()
+                bounds.append(_relative_bounds(m, today))
+        except OverflowError as exc:  # after:9999, before:0001-01-01, yesterday of year 1
+            raise QueryError(
+                f"{m[0].strip()!r} is past the dates newsearch knows", hint=HINT
+            ) from exc
     if not found:
         return DateClauses(text, None, None, (), False)
     since = max((lo for lo, _ in bounds if lo), default=None)

@@ -1,18 +1,15 @@
-"""Restrict and order results: a publication date range, a source, newest or oldest first."""
+"""Restrict and order results: a publication date range, names to match, the sort order."""
 
 from __future__ import annotations
 
 import calendar
 import re
 from datetime import UTC, date, datetime, time
-from typing import Any
 
-from whoosh import sorting
-from whoosh.query import And, DateRange, Every, Phrase, Query, Term
-
+from newsearch.engine import SORTS, Filters
 from newsearch.errors import QueryError
+from newsearch.indexer.terms import name_terms
 
-SORTS = ("relevance", "newest", "oldest")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
@@ -24,6 +21,10 @@ def parse_when(value: str | date | datetime | None, end: bool = False) -> dateti
         when = value
     elif isinstance(value, date):
         when = datetime.combine(value, time.max if end else time.min)
+    elif not isinstance(value, str):
+        raise QueryError(
+            f"not a date: {value!r}", hint="Give a date, or text: YYYY, YYYY-MM, YYYY-MM-DD."
+        )
     else:
         m = _PARTIAL.match(value.strip())
         if m:
@@ -42,58 +43,38 @@ def parse_when(value: str | date | datetime | None, end: bool = False) -> dateti
             raise QueryError(
                 f"not a date: {value!r}", hint="Use YYYY, YYYY-MM, YYYY-MM-DD or an ISO time."
             ) from exc
-    # The index keeps UTC without a zone (see indexer.writer.article_fields).
-    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+    # The index keeps UTC without a zone (see indexer.prepare).
+    try:
+        return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+    except OverflowError as exc:  # 9999-12-31T23:00-05:00 is past the last representable UTC
+        raise QueryError(f"not a date newsearch can compare: {value!r}") from exc
 
 
-def filter_query(
-    schema: Any,
-    since: Any = None,
-    until: Any = None,
+def filters(
+    since: datetime | None = None,
+    until: datetime | None = None,
     source: str | None = None,
     tag: str | None = None,
     author: str | None = None,
-) -> Query | None:
-    """The query an article must also match: published in [since, until], source, tag, author."""
-    parts: list[Query] = []
-    start, stop = parse_when(since), parse_when(until, end=True)
-    if start and stop and start > stop:
-        raise QueryError(f"the date range is empty: {since} is after {until}")
-    if start or stop:
-        parts.append(DateRange("published", start, stop))
+) -> Filters:
+    """What an article must also be: published in [since, until], from source, tag, author."""
+    if since and until and since > until:
+        raise QueryError(f"the date range is empty: {since:%Y-%m-%d} is after {until:%Y-%m-%d}")
+    names: dict[str, tuple[str, ...]] = {}
     # Names match by their words, in order and case aside: --source bbc finds "BBC News".
-    for field, value in (("source", source), ("tags", tag), ("authors", author)):
+    for name, value in (("source", source), ("tag", tag), ("author", author)):
+        if value is not None and not isinstance(value, str):
+            raise QueryError(f"{name} is a name, not {type(value).__name__}")
         if value:
-            words = [t.text for t in schema[field].analyzer(value)]
-            if not words:
+            terms = tuple(name_terms(value))
+            if not terms:
                 raise QueryError(f"nothing to match in {value!r}")
-            parts.append(Term(field, words[0]) if len(words) == 1 else Phrase(field, words))
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else And(parts)
+            names[name] = terms
+    return Filters(since=since, until=until, **names)
 
 
-def allowed(searcher: Any, only: Query | None) -> set[int] | None:
-    """The documents a filter query lets through, as a plain set, built once per search.
-
-    Handed a filter query, Whoosh tests its bit set's truth for every match, which walks the
-    whole set each time: a date-filtered count took 0.6 s on Reuters. A Python set is O(1).
-    """
-    if only is None:
-        return None
-    # Whoosh reads an empty set as "no filter": -1, no document's number, keeps it a filter.
-    return set(searcher.docs_for_query(only)) or {-1}
-
-
-def sort_args(sort: str) -> dict[str, Any]:
-    """Whoosh search arguments for an order; relevance is Whoosh's own."""
+def check_sort(sort: str) -> str:
+    """The sort order, checked: relevance, newest or oldest."""
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}", hint="Use one of: " + ", ".join(SORTS) + ".")
-    if sort == "relevance":
-        return {}
-    # Undated articles go last either way (Whoosh alone would put them first when newest).
-    # "Dated" is read from the year field: a handful of terms, where the date field has one
-    # per distinct instant (Every over it took 3 s on Reuters).
-    dated = sorting.QueryFacet({0: Every("year")}, other=1)
-    by_date = sorting.FieldFacet("published", reverse=sort == "newest")
-    return {"sortedby": sorting.MultiFacet([dated, by_date])}
+    return sort

@@ -1,84 +1,81 @@
-"""Query string to Whoosh query, analysed exactly as the index was (the analyzer comes from it)."""
+"""Query string to query nodes (newsearch.engine), analysed with newsearch's own terms.
+
+The language: words (OR-ed over title and body), AND / OR / NOT and ( ), +must -mustnot,
+"phrases"~N, field:word and field:(...) and field:"...", prefix*, te?t, fuzzy~ / fuzzy~2,
+word^2. Date clauses are taken out before (query.dates). Half-typed syntax is read as words.
+"""
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
-from whoosh import qparser
-from whoosh.query import And, AndNot, Every, FuzzyTerm, Not, NullQuery, Or, Prefix, Query, Term
+from newsearch.engine import (
+    NAME_FIELDS,
+    TEXT_FIELDS,
+    Bool,
+    Every,
+    Fuzzy,
+    Node,
+    Nothing,
+    Phrase,
+    Prefix,
+    Term,
+    Wildcard,
+)
+from newsearch.indexer.terms import index_term, name_terms, normal_form, word_spans
 
-SEARCH_FIELDS = ("title", "body")
 # Title and body weigh the same: BM25F already scores a word once per field it is in, so a
 # title word counts twice. An extra title boost of 2 lost on the dev collections with titles
 # (CISI nDCG@10 .337 → .313, Cranfield .381 → .375).
 FIELD_BOOSTS = {"title": 1.0, "body": 1.0}
 # Coordination bonus: of two articles, the one matching more of the query's words ranks first.
 COORD = 0.9
-ALIASES = {"authors": ["author", "by"], "tags": ["tag"], "source": ["site"]}
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-_ONLY_NEGATIVE = re.compile(r"^\s*(?:-\w\S*\s*)+$")
-MAX_EDITS = 2
-_PREFIX = re.compile(r"(\w+)\*")
+FIELDS = {f: f for f in (*TEXT_FIELDS, *NAME_FIELDS)} | {
+    "author": "authors",
+    "by": "authors",
+    "tag": "tags",
+    "site": "source",
+}
+MAX_EDITS = 2  # "fire~3" matched every article, slowly
 _DANGLING = re.compile(r"^\s*(?:AND|OR)\b|\b(?:AND|OR|NOT)\s*$|\b(?:AND|OR|NOT)\s+(?:AND|OR)\b")
-# "title:" and the like, dropped when the syntax is not followed: they are not search words.
 _FIELD_PREFIX = re.compile(r"\b[a-z]+:(?=\S)")
 _LONE_SIGN = re.compile(r"(?:^|(?<=\s))[-+](?=\s|$)")
 # Anything a person types to steer the parser; such queries are taken exactly as written.
 _SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|[\"“”():*?~^\[\]{}]|(?:^|\s)[-+]")
+_LEX = re.compile(r'(?P<ws>\s+)|(?P<open>\()|(?P<close>\))|(?P<phrase>"[^"]*")|(?P<word>[^\s()"]+)')
+_WORD = re.compile(
+    r"^(?P<sign>[+-])?(?:(?P<field>[A-Za-z]+):)?(?P<text>.*?)"
+    r"(?:~(?P<fuzzy>\d*))?(?:\^(?P<boost>\d+(?:\.\d+)?))?$"
+)
+_SUFFIX = re.compile(r"^(?:~(?P<slop>\d+))?(?:\^(?P<boost>\d+(?:\.\d+)?))?$")
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A Whoosh query and how it was read."""
+    """A query tree and how it was read."""
 
-    query: Query
+    query: Node
     strict: bool  # False when the text could not be read as query syntax and was taken as words
     plain: bool = False  # True for plain words (no syntax): the all-words-first tier applies
 
 
-def make_parser(schema: Any) -> qparser.QueryParser:
-    """The parser: OR of words over title and body, AND/OR/NOT, +/-, phrases~N, fields, x~."""
-    parser = qparser.MultifieldParser(
-        list(SEARCH_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(COORD)
-    )
-    parser.add_plugin(qparser.FieldAliasPlugin(ALIASES))
-    parser.add_plugin(qparser.PlusMinusPlugin())
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    return parser
-
-
-def parse(text: str, schema: Any, parser: qparser.QueryParser | None = None) -> ParsedQuery:
+def parse(text: str) -> ParsedQuery:
     """Read a query string; stray syntax falls back to its plain words rather than an error."""
     text = normalise(text)
     if not _SYNTAX.search(text):
-        return ParsedQuery(words_query(text, schema), True, plain=True)
+        return ParsedQuery(words_query(text), True, plain=True)
     if not well_formed(text):
-        return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text), schema), False)
-    parser = parser or make_parser(schema)
-    try:
-        if _ONLY_NEGATIVE.match(text):
-            # "-port" alone means every article without port; Whoosh drops it as empty.
-            q = parser.parse("* " + text)
-            return ParsedQuery(AndNot(Every(), q.b) if isinstance(q, AndNot) else q, True)
-        q = cap_fuzzy(lift_nots(parser.parse(text)))
-        typed = [w.lower() for w in _PREFIX.findall(text)]
-        q = stem_prefixes(q, schema, typed) if typed else q
-        if q is not NullQuery or not _WORD.search(text):
-            return ParsedQuery(q, True)
-    except Exception:  # noqa: BLE001 - any parser failure means "read it as words"
-        pass
-    return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text), schema), False)
+        return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text)), False)
+    return ParsedQuery(_Parser(text).parse(), True)
 
 
 def well_formed(text: str) -> bool:
     """Quotes and brackets paired, no operator left dangling: else the text is read as words.
 
-    Whoosh's parser accepts nearly anything and guesses; a half-typed query is better answered
-    as the words it holds, and said so, than by a guess at the syntax.
+    A half-typed query is better answered as the words it holds, and said so, than by a guess
+    at the syntax.
     """
     if text.count('"') % 2:
         return False
@@ -96,92 +93,235 @@ def normalise(text: str) -> str:
     # A dash standing alone is punctuation ("UK rebate 'unjustified' - Chirac"), not -mustnot.
     text = _LONE_SIGN.sub(" ", text)
     # In capitals, AND/OR/NOT/TO are ordinary words ("HOW TO VOTE OR ABSTAIN"), not operators.
-    if not any(c.islower() for c in text) and len(_WORD.findall(text)) >= 4:
+    if not any(c.islower() for c in text) and len(list(word_spans(text))) >= 4:
         text = text.lower()
     return text
 
 
-def lift_nots(q: Query) -> Query:
-    """Read "a b NOT c" as (a OR b) AND NOT c; an OR group would otherwise match any non-c."""
-    if isinstance(q, And | Or):
-        children = [lift_nots(c) for c in q.subqueries]
-        if isinstance(q, Or):
-            nots = [c.query for c in children if isinstance(c, Not)]
-            pos = [c for c in children if not isinstance(c, Not)]
-            if nots and pos:
-                positive = pos[0] if len(pos) == 1 else Or(pos, boost=q.boost, scale=q.scale)
-                negative = nots[0] if len(nots) == 1 else Or(nots)
-                return AndNot(positive, negative)
-        q = q.__class__(children, boost=q.boost) if isinstance(q, And) else q
-        if isinstance(q, Or):
-            q.subqueries = children
-    return q
-
-
-def cap_fuzzy(q: Query) -> Query:
-    """Fuzzy words within at most 2 edits: "fire~3" matched every article, slowly."""
-    if isinstance(q, FuzzyTerm):
-        if q.maxdist > MAX_EDITS:
-            q = copy.copy(q)
-            q.maxdist = MAX_EDITS
-        return q
-    return q if q.is_leaf() else q.apply(cap_fuzzy)
-
-
-def stem_prefixes(q: Query, schema: Any, typed: list[str]) -> Query:
-    """Keep "running*" from growing into "run*": Whoosh stems a prefix before matching it.
-
-    The index holds stems, so the parser stems the prefix too; that is right when the stem is
-    the word's own start ("inquiry*" → "inquiri*"), but a stem much shorter than the typed
-    prefix would match unrelated words (runway, rune). Then the prefix as typed is matched,
-    plus the stem itself as one term (running, runs).
-    """
-    if isinstance(q, Prefix) and q.fieldname in SEARCH_FIELDS:
-        for word in typed:
-            stems = [t.text for t in schema[q.fieldname].analyzer(word)]
-            if stems == [q.text] and len(q.text) < len(word) - 1:
-                return Or([Prefix(q.fieldname, word), Term(q.fieldname, q.text)], boost=q.boost)
-        return q
-    if q.is_leaf():
-        return q
-    return q.apply(lambda sub: stem_prefixes(sub, schema, typed))
-
-
-def all_words_query(text: str, schema: Any) -> Query | None:
-    """The query matching articles that hold every word of a plain-words query (in any field)."""
-    groups = []
-    for stem, n in Counter(_stems(text, schema)).items():
-        groups.append(Or([Term(f, stem, boost=FIELD_BOOSTS[f] * n) for f in SEARCH_FIELDS]))
-    return And(groups) if len(groups) > 1 else None
-
-
-def words_query(text: str, schema: Any) -> Query:
-    """An OR of the text's analysed words over the search fields, syntax ignored.
+def words_query(text: str) -> Node:
+    """An OR of the text's analysed words over title and body, syntax ignored.
 
     A word typed twice counts twice (its boost doubles): in a long question the repeated word is
-    what the question is about, and Whoosh's parser would silently count it once.
+    what the question is about.
     """
-    counts = Counter(_stems(text, schema))
-    terms: list[Query] = [
+    terms = tuple(
         Term(f, stem, boost=FIELD_BOOSTS[f] * n)
-        for stem, n in counts.items()
-        for f in SEARCH_FIELDS
-    ]
-    if not terms:
-        return NullQuery
-    return Or(terms, scale=COORD)
+        for stem, n in Counter(_stems(text)).items()
+        for f in TEXT_FIELDS
+    )
+    return Bool(should=terms, coord=COORD) if terms else Nothing()
 
 
-def _stems(text: str, schema: Any) -> list[str]:
-    # The title and body share one analyzer; the body's is the one saved with the index.
-    return [t.text for t in schema["body"].analyzer(text)]
+def all_words_query(text: str) -> Node | None:
+    """The query matching articles that hold every word of a plain-words query (in any field)."""
+    groups = tuple(
+        Bool(should=tuple(Term(f, stem, boost=FIELD_BOOSTS[f] * n) for f in TEXT_FIELDS))
+        for stem, n in Counter(_stems(text)).items()
+    )
+    return Bool(must=groups) if len(groups) > 1 else None
 
 
-def query_words(text: str, schema: Any) -> dict[str, str]:
+def query_words(text: str) -> dict[str, str]:
     """index term → the word the person typed that produced it (for explanations)."""
-    analyzer = schema["body"].analyzer
     out: dict[str, str] = {}
-    for word in _WORD.findall(text):
-        for tok in analyzer(word):
-            out.setdefault(tok.text, word)
+    for _, _, word in word_spans(text):
+        term = index_term(word)
+        if term is not None:
+            out.setdefault(term, word)
     return out
+
+
+def _stems(text: str) -> list[str]:
+    return [t for _, _, w in word_spans(text) if (t := index_term(w)) is not None]
+
+
+Item = tuple[str, Node]  # a sign ("+", "-" or "") and a node
+
+
+class _Parser:
+    """Recursive descent: sequence (OR, implicit or typed) < AND < NOT < atom."""
+
+    def __init__(self, text: str) -> None:
+        self.tokens = [(m.lastgroup or "", m.group()) for m in _LEX.finditer(text)]
+        self.pos = 0
+
+    def parse(self) -> Node:
+        return self.sequence(None)
+
+    def peek(self, skip_ws: bool = True) -> tuple[str, str]:
+        while skip_ws and self.pos < len(self.tokens) and self.tokens[self.pos][0] == "ws":
+            self.pos += 1
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        self.pos += 1
+        return tok
+
+    def sequence(self, field: str | None) -> Node:
+        items: list[Item] = []
+        while True:
+            kind, value = self.peek()
+            if kind in ("end", "close"):
+                break
+            if kind == "word" and value == "OR":
+                self.take()
+                continue
+            item = self.conjunction(field)
+            if item is not None:
+                items.append(item)
+        return _combine(items)
+
+    def conjunction(self, field: str | None) -> Item | None:
+        items = [self.unary(field)]
+        while self.peek() == ("word", "AND"):
+            self.take()
+            items.append(self.unary(field))
+        got = [i for i in items if i is not None]
+        if len(got) <= 1:
+            return got[0] if got else None
+        must = tuple(n for s, n in got if s != "-")
+        must_not = tuple(n for s, n in got if s == "-")
+        return "", Bool(must=must or (Every(),), must_not=must_not)
+
+    def unary(self, field: str | None) -> Item | None:
+        if self.peek() == ("word", "NOT"):
+            self.take()
+            item = self.unary(field)
+            return ("-", item[1]) if item else None
+        return self.atom(field)
+
+    def atom(self, field: str | None, sign: str = "") -> Item | None:
+        kind, value = self.take()
+        if kind == "open":
+            inner = self.sequence(field)
+            if self.peek() == ("close", ")"):
+                self.take()
+            boost = self._suffix_boost()
+            return (sign, _boosted(inner, boost)) if not isinstance(inner, Nothing) else None
+        if kind == "phrase":
+            m = _SUFFIX.match(self._glued_word())
+            slop = int(m["slop"]) if m and m["slop"] else 0
+            boost = float(m["boost"]) if m and m["boost"] else 1.0
+            node = _phrase(value.strip('"'), field, slop, boost)
+            return (sign, node) if node else None
+        if kind != "word":
+            return None
+        m = _WORD.match(value)
+        assert m is not None  # the pattern matches any string
+        sign = m["sign"] or sign
+        named = FIELDS.get((m["field"] or "").lower())
+        if m["field"] and named is None:
+            # Not a field of ours: "foo:bar" is the words foo and bar.
+            return (sign, n) if (n := _word(value.lstrip("+-"), field, None, 1.0)) else None
+        field = named or field
+        if not m["text"] and not m["fuzzy"] and not m["boost"]:
+            # A sign or field glued to a group or phrase: +title:"..." , -(a b)
+            if self.peek(skip_ws=False)[0] in ("open", "phrase"):
+                return self.atom(field, sign)
+            return None
+        fuzzy = None if m["fuzzy"] is None else min(int(m["fuzzy"] or 1), MAX_EDITS)
+        node = _word(m["text"], field, fuzzy, float(m["boost"] or 1.0))
+        return (sign, node) if node else None
+
+    def _glued_word(self) -> str:
+        kind, value = self.peek(skip_ws=False)
+        if kind == "word" and value[:1] in "~^":
+            self.pos += 1
+            return value
+        return ""
+
+    def _suffix_boost(self) -> float:
+        m = _SUFFIX.match(self._glued_word())
+        return float(m["boost"]) if m and m["boost"] else 1.0
+
+
+def _combine(items: list[Item]) -> Node:
+    """A sequence of signed items: +items required, -items excluded, the rest OR-ed."""
+    must = tuple(n for s, n in items if s == "+")
+    should = tuple(n for s, n in items if s == "")
+    must_not = tuple(n for s, n in items if s == "-")
+    if not must and not must_not:
+        if not should:
+            return Nothing()
+        return should[0] if len(should) == 1 else Bool(should=should, coord=COORD)
+    if not must and not should:
+        return Bool(must=(Every(),), must_not=must_not)  # "-port" alone: all but port
+    coord = COORD if len(should) > 1 else None
+    return Bool(must=must, should=should, must_not=must_not, coord=coord)
+
+
+def _boosted(node: Node, boost: float) -> Node:
+    if boost == 1.0:
+        return node
+    return replace(node, boost=boost) if hasattr(node, "boost") else node
+
+
+def _fields(field: str | None) -> tuple[str, ...]:
+    return (field,) if field else TEXT_FIELDS
+
+
+def _over_fields(nodes: list[Node]) -> Node | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else Bool(should=tuple(nodes))
+
+
+def _terms(text: str, field: str) -> list[str]:
+    if field in NAME_FIELDS:
+        return name_terms(text)
+    return [t for _, _, w in word_spans(text) if (t := index_term(w)) is not None]
+
+
+def _phrase(text: str, field: str | None, slop: int, boost: float) -> Node | None:
+    nodes: list[Node] = []
+    for f in _fields(field):
+        terms = tuple(_terms(text, f))
+        if len(terms) == 1:
+            nodes.append(Term(f, terms[0], boost=boost * FIELD_BOOSTS.get(f, 1.0)))
+        elif terms:
+            nodes.append(Phrase(f, terms, slop=slop, boost=boost * FIELD_BOOSTS.get(f, 1.0)))
+    return _over_fields(nodes)
+
+
+def _word(text: str, field: str | None, fuzzy: int | None, boost: float) -> Node | None:
+    """One typed word (or a compound like pre-tax, read as a phrase) over its fields."""
+    if text == "*":
+        return Every()
+    if "*" in text or "?" in text:
+        return _over_fields([_wild(text, f, boost) for f in _fields(field)])
+    if fuzzy is not None:
+        spans = list(word_spans(text))
+        if len(spans) == 1:
+            word = spans[0][2]
+            nodes: list[Node] = [
+                Fuzzy(f, _fuzzy_text(word, f), maxdist=fuzzy, boost=boost) for f in _fields(field)
+            ]
+            return _over_fields(nodes)
+    return _phrase(text, field, 0, boost)
+
+
+def _fuzzy_text(word: str, field: str) -> str:
+    if field in NAME_FIELDS:
+        return normal_form(word)
+    return index_term(word) or normal_form(word)
+
+
+def _wild(text: str, field: str, boost: float) -> Node:
+    """A prefix or wildcard, matched against the index's terms."""
+    pattern = normal_form(text)
+    head = pattern[:-1]
+    if not pattern.endswith("*") or "*" in head or "?" in head:
+        return Wildcard(field, pattern, boost=boost)
+    if field in NAME_FIELDS:
+        return Prefix(field, head, boost=boost)
+    # The index holds stems, so the prefix is stemmed too: right when the stem is the word's
+    # own start ("inquiry*" → "inquiri*"), but a stem much shorter than the typed prefix would
+    # match unrelated words ("running*" → "run*": runway, rune). Then the prefix as typed is
+    # matched, plus the stem itself as one term (running, runs).
+    stem = index_term(head)
+    if stem is None:
+        return Prefix(field, head, boost=boost)
+    if len(stem) < len(head) - 1:
+        return Bool(should=(Prefix(field, head), Term(field, stem)), boost=boost)
+    return Prefix(field, stem, boost=boost)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from newsearch.indexer.analysis import index_term, word_spans
+from newsearch.indexer.terms import index_term, word_spans
 from newsearch.models import Fragment
 
 MARK_START = "**"

@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from newsearch.indexer.analysis import index_term, normal_form, word_spans
+from newsearch.engine import Engine
+from newsearch.indexer.terms import index_term, normal_form, word_spans
 from newsearch.query.snippets import candidates
 
 FIELDS = ("body", "title")
@@ -34,7 +34,7 @@ class Suggestion:
     corrections: dict[str, str]
 
 
-def suggest(searcher: Any, text: str) -> Suggestion | None:
+def suggest(engine: Engine, text: str) -> Suggestion | None:
     """A corrected query when some of its words look misspelled, else None."""
     pieces: list[str] = []
     corrections: dict[str, str] = {}
@@ -46,7 +46,7 @@ def suggest(searcher: Any, text: str) -> Suggestion | None:
         field = _FIELD.search(text, 0, start)
         if field and field.group(1) not in FIELDS:
             continue
-        fix = corrections.get(word) or _correct(searcher, word)
+        fix = corrections.get(word) or _correct(engine, word)
         if fix:
             corrections[word] = fix
             pieces += [text[pos:start], fix]
@@ -54,13 +54,12 @@ def suggest(searcher: Any, text: str) -> Suggestion | None:
     return Suggestion("".join(pieces) + text[pos:], corrections) if corrections else None
 
 
-def _correct(searcher: Any, word: str) -> str | None:
+def _correct(engine: Engine, word: str) -> str | None:
     """The word as the articles would write it, or None when it looks meant or nothing fits."""
-    reader = searcher.reader()
     typed, stem = normal_form(word), index_term(word)
     if stem is None or len(typed) < MIN_LEN or not typed.isalpha():
         return None  # stop words, numbers, codes and short words are left as typed
-    typed_df = max(reader.doc_frequency(field, stem) for field in FIELDS)
+    typed_df = max(engine.doc_frequency(field, stem) for field in FIELDS)
     if typed_df >= KNOWN_DF:
         return None
     # A word in an article was written by someone: only a near twin far commoner than it hints
@@ -72,13 +71,13 @@ def _correct(searcher: Any, word: str) -> str | None:
         near: list[tuple[float, int, int, str]] = []
         for prefix in prefixes:
             # Titles' words are nearly all in bodies too: one field's lexicon is enough.
-            for term in (raw.decode("utf-8") for raw in reader.expand_prefix("body", prefix)):
+            for term in engine.terms_with_prefix("body", prefix):
                 if term in done:
                     continue
                 done.add(term)
                 dist, tail = _stem_distance(typed, stem, term, limit)
                 if dist <= limit:
-                    df = reader.doc_frequency("body", term)
+                    df = engine.doc_frequency("body", term)
                     if df >= max(MIN_DF, RATIO * typed_df):
                         near.append((dist, tail, -df, term))
         # Stems only shortlist; the words as written decide, which keeps "meuler" from "emul"
@@ -86,7 +85,7 @@ def _correct(searcher: Any, word: str) -> str | None:
         for stem_dist, _, neg_df, term in sorted(near)[:SHORTLIST]:
             if best is not None and best[0] < stem_dist:
                 break  # a closer written word is in hand
-            for dist, form in _forms(searcher, term, typed, stem):
+            for dist, form in _forms(engine, term, typed, stem):
                 # Of forms as far, the one made of the typed letters wins: "meuler" is a swap
                 # and a dropped letter from "mueller", but two wrong letters from "member".
                 key = (dist, _letters_apart(typed, form), neg_df)
@@ -136,26 +135,24 @@ def _stem_distance(typed: str, stem: str, term: str, limit: int) -> tuple[float,
     return dist, 0
 
 
-def _forms(searcher: Any, stem: str, typed: str, typed_stem: str) -> list[tuple[int, str]]:
+def _forms(engine: Engine, stem: str, typed: str, typed_stem: str) -> list[tuple[int, str]]:
     """The ways articles write the stem, each with its distance from the typed word."""
-    postings = searcher.reader().postings("body", stem)
     pattern = candidates(frozenset([stem]))
     # The typed word mended in its stem ("wacthing" → "watch" + "ing") is the likeliest form,
     # but a few articles may lack it where they hold "watch", "watched": it is read on for.
     wanted = stem + typed[len(typed_stem) :] if typed.startswith(typed_stem) else ""
     wanted = wanted if wanted != stem and index_term(wanted) == stem else ""
     seen: dict[str, int] = {}
-    for n in range(DEEP_DOCS):
-        if not postings.is_active() or 1 in seen.values():
+    for n, body in enumerate(engine.sample_texts("body", stem, DEEP_DOCS)):
+        if 1 in seen.values():
             break  # nothing is nearer than one edit
         if n >= SAMPLE_DOCS and (not wanted or wanted in seen):
             break
-        for m in pattern.finditer(searcher.stored_fields(postings.id()).get("body") or ""):
+        for m in pattern.finditer(body):
             for _, _, word in word_spans(m.group()):
                 form = normal_form(word)
                 if form not in seen and index_term(form) == stem:
                     seen[form] = osa(typed, form, 9)
-        postings.next()
     return [(dist, form) for form, dist in seen.items()]
 
 

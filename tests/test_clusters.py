@@ -26,8 +26,7 @@ def rec(i, text, site="Daily"):
 
 
 def keys(ix):
-    with ix._ix.searcher() as s:
-        return {d["id"]: d["dup"] for d in s.all_stored_fields()}
+    return {doc_id: story for doc_id, story, _ in ix._engine.stories()}
 
 
 def test_copies_in_one_run_share_the_first_ones_key(tmp_path):

@@ -3,7 +3,8 @@ from datetime import datetime
 import pytest
 
 from newsearch import NewsIndex, QueryError
-from newsearch.query.filters import filter_query, parse_when
+from newsearch.engine import Filters
+from newsearch.query.filters import filters, parse_when
 
 
 @pytest.fixture
@@ -68,10 +69,17 @@ def test_parse_when():
 
 
 def test_tag_and_author_filters_match_whole_names_by_their_words():
-    from newsearch.indexer.schema import build_schema
-
-    schema = build_schema()
-    assert str(filter_query(schema, tag="Climate Change")) == 'tags:"climate change"'
-    assert str(filter_query(schema, author="Lindqvist")) == "authors:lindqvist"
+    assert filters(tag="Climate Change") == Filters(tag=("climate", "change"))
+    assert filters(author="Lindqvist") == Filters(author=("lindqvist",))
     with pytest.raises(QueryError):
-        filter_query(schema, author="...")
+        filters(author="...")
+
+
+def test_a_date_option_of_the_wrong_type_is_a_query_error_not_a_crash(dated):
+    # search(since=2017) raised AttributeError ('int' object has no attribute 'strip').
+    with pytest.raises(QueryError, match="not a date"):
+        dated.search("harbour", since=2017)
+    with pytest.raises(QueryError, match="not a date"):
+        dated.search("harbour", asof=5)
+    with pytest.raises(QueryError, match="compare"):
+        dated.search("harbour", since="9999-12-31T23:00:00-05:00")

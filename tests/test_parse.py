@@ -2,92 +2,187 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsearch.indexer.schema import build_schema
-from newsearch.query.parse import parse, words_query
+from newsearch.engine import (
+    Bool,
+    Every,
+    Fuzzy,
+    Nothing,
+    Phrase,
+    Prefix,
+    Term,
+    Wildcard,
+    describe,
+    leaves,
+)
+from newsearch.query.parse import COORD, parse, words_query
 
-SCHEMA = build_schema()
+
+def both(text, boost=1.0):
+    return Bool(should=(Term("title", text, boost), Term("body", text, boost)))
 
 
-def test_plain_words_are_or_over_title_and_body_with_stems():
-    q = parse("Mueller inquiries", SCHEMA)
-    assert q.strict
-    s = str(q.query)
-    assert "title:mueller" in s and "body:inquiri" in s and " OR " in s
+def test_plain_words_are_one_or_over_title_and_body_with_stems():
+    q = parse("Mueller inquiries")
+    assert q.strict and q.plain
+    assert q.query == Bool(
+        should=(
+            Term("title", "mueller"),
+            Term("body", "mueller"),
+            Term("title", "inquiri"),
+            Term("body", "inquiri"),
+        ),
+        coord=COORD,
+    )
+
+
+def test_a_word_typed_twice_counts_twice():
+    assert Term("body", "oil", 2.0) in parse("oil prices oil").query.should
 
 
 def test_curly_quotes_make_a_phrase():
-    assert 'body:"mueller inquiri"' in str(parse("“Mueller inquiry”", SCHEMA).query)
+    q = parse("“Mueller inquiry”").query
+    assert q == Bool(
+        should=(
+            Phrase("title", ("mueller", "inquiri")),
+            Phrase("body", ("mueller", "inquiri")),
+        )
+    )
+
+
+def test_phrase_slop_boost_and_stop_words_inside():
+    q = parse('"the president of the united states"~3^2').query
+    assert q.should[1] == Phrase("body", ("presid", "unit", "state"), slop=3, boost=2.0)
 
 
 def test_words_query_drops_syntax():
-    assert "body:mueller" in str(words_query('"(Mueller^ AND', SCHEMA))
+    assert Term("body", "mueller") in words_query('"(Mueller^ AND').should
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
-    | st.lists(
-        st.sampled_from(
-            [
-                '"',
-                "(",
-                ")",
-                "AND",
-                "OR",
-                "NOT",
-                "-",
-                "+",
-                "*",
-                "?",
-                "~",
-                "^",
-                ":",
-                "title:",
-                "[",
-                "]",
-                "{",
-                "}",
-                "TO",
-                "\\",
-                "'",
-                "word",
-                "Mueller",
-                "2017",
-            ]
-        ),
-        max_size=12,
-    ).map(" ".join)
-)
-def test_any_string_parses_without_raising(text):
-    parsed = parse(text, SCHEMA)
-    assert parsed.query is not None
+def test_boolean_operators_and_precedence():
+    assert parse("mueller AND inquiry").query == Bool(must=(both("mueller"), both("inquiri")))
+    # AND binds tighter than the OR of a sequence.
+    q = parse("trump mueller AND inquiry").query
+    assert q == Bool(
+        should=(both("trump"), Bool(must=(both("mueller"), both("inquiri")))), coord=COORD
+    )
+    assert parse("(trump OR putin) AND summit").query == Bool(
+        must=(Bool(should=(both("trump"), both("putin")), coord=COORD), both("summit"))
+    )
+
+
+def test_not_applies_to_the_whole_sequence():
+    # "a b NOT c" is (a OR b) AND NOT c, not a OR b OR (anything but c).
+    q = parse("harbour strike NOT ferry").query
+    assert q == Bool(
+        should=(both("harbour"), both("strike")), must_not=(both("ferri"),), coord=COORD
+    )
+    assert parse("inquiry AND NOT mueller").query == Bool(
+        must=(both("inquiri"),), must_not=(both("mueller"),)
+    )
 
 
 def test_plus_minus_and_fuzzy():
-    q = parse("+mueller -trump inquiry", SCHEMA).query
-    assert type(q).__name__ == "AndNot" and "trump" in str(q.b) and "mueller" in str(q.a)
-    fuzzy = parse("Meuler~2", SCHEMA).query
-    assert "FuzzyTerm" in repr(fuzzy) and "maxdist=2" in repr(fuzzy)
+    q = parse("+mueller -trump inquiry").query
+    assert q == Bool(must=(both("mueller"),), should=(both("inquiri"),), must_not=(both("trump"),))
+    fuzzy = parse("Meuler~2").query
+    assert fuzzy == Bool(should=(Fuzzy("title", "meuler", 2), Fuzzy("body", "meuler", 2)))
+    assert parse("fire~3").query.should[0].maxdist == 2  # capped
+    # Fuzzy words are stemmed like the index: "inquiries~" looks around "inquiri".
+    assert parse("inquiries~").query.should[0] == Fuzzy("title", "inquiri", 1)
+
+
+def test_a_lone_negation_means_everything_else():
+    assert parse("-port").query == Bool(must=(Every(),), must_not=(both("port"),))
 
 
 def test_a_lone_dash_is_punctuation_not_negation():
-    q = parse("UK rebate 'unjustified' - Chirac", SCHEMA)
-    assert q.plain and "chirac" in str(q.query) and "NOT" not in str(q.query)
+    q = parse("UK rebate 'unjustified' - Chirac")
+    assert q.plain and Term("body", "chirac") in q.query.should
+    assert not any(isinstance(n, Bool) and n.must_not for n in [q.query])
+
+
+def test_a_hyphenated_word_is_a_phrase_not_an_exclusion():
+    # Was ((pre OR profit) ANDNOT (tax OR loss)).
+    q = parse("pre-tax profit -loss").query
+    assert q.must_not == (both("loss"),)
+    assert Bool(should=(Phrase("title", ("pre", "tax")), Phrase("body", ("pre", "tax")))) in (
+        q.should
+    )
+    assert Term("body", "tax") not in set(leaves(q.must_not[0]))
+
+
+def test_fields_and_aliases():
+    assert parse("title:lavrov").query == Term("title", "lavrov")
+    assert parse('author:"Jane Doe"').query == Phrase("authors", ("jane", "doe"))
+    assert parse("by:lindqvist").query == Term("authors", "lindqvist")
+    assert parse("site:BBC").query == Term("source", "bbc")
+    assert parse("tag:Harbour").query == Term("tags", "harbour")  # names are not stemmed
+    assert parse("title:(mueller inquiry)").query == Bool(
+        should=(Term("title", "mueller"), Term("title", "inquiri")), coord=COORD
+    )
+    # Not a field of ours: the words themselves.
+    assert Phrase("body", ("foo", "bar")) in set(leaves(parse("foo:bar baz").query))
+
+
+def test_boosts():
+    assert parse("word^2 harbour").query.should[0] == both("word", 2.0)
+    assert parse("(harbour strike)^3").query.boost == 3.0
 
 
 def test_prefix_of_a_word_with_a_short_stem_matches_the_word_not_every_run_word():
-    q = str(parse("running*", SCHEMA).query)
-    assert "running*" in q and "body:run" in q and "body:run*" not in q
-    assert str(parse("inquiry*", SCHEMA).query) == "(title:inquiri* OR body:inquiri*)"
+    q = parse("running*").query
+    assert q.should[1] == Bool(should=(Prefix("body", "running"), Term("body", "run")))
+    assert parse("inquiry*").query == Bool(
+        should=(Prefix("title", "inquiri"), Prefix("body", "inquiri"))
+    )
+    assert parse("te?t").query.should[0] == Wildcard("title", "te?t")
+    assert parse("*").query == Every()
 
 
 @pytest.mark.parametrize(
     "text", ['"unbalanced quote', "(open paren", "close)", "mueller AND", "OR mueller"]
 )
 def test_half_typed_syntax_is_read_as_words_and_flagged(text):
-    parsed = parse(text, SCHEMA)
-    assert not parsed.strict and "OR" not in str(parsed.query).replace(" OR ", "")
+    parsed = parse(text)
+    assert not parsed.strict
+    assert isinstance(parsed.query, Bool) and not parsed.query.must and not parsed.query.must_not
+    assert {n.text for n in leaves(parsed.query)} <= {
+        "unbalanc",
+        "quot",
+        "open",
+        "paren",
+        "close",
+        "mueller",
+    }
 
 
 def test_field_prefix_is_not_a_search_word_when_syntax_fails():
-    assert str(parse("title:mueller)", SCHEMA).query) == "(title:mueller OR body:mueller)"
+    assert describe(parse("title:mueller)").query) == "(title:mueller OR body:mueller)"
+
+
+def test_only_stop_words_is_nothing():
+    assert parse("the of and").query == Nothing()
+    assert parse('"the"').query == Nothing()
+
+
+WORDS = ['"', "(", ")", "AND", "OR", "NOT", "-", "+", "*", "?", "~", "^", ":", "title:"]
+WORDS += ["[", "]", "{", "}", "TO", "\\", "'", "word", "Mueller", "2017", "author:", "2^"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=60)
+    | st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
+    | st.lists(st.sampled_from(WORDS), max_size=12).map("".join)
+)
+def test_any_string_parses_to_a_tree_of_analysed_terms(text):
+    parsed = parse(text)
+    for leaf in leaves(parsed.query):
+        assert isinstance(leaf, Term | Phrase | Prefix | Wildcard | Fuzzy | Every | Nothing)
+        if isinstance(leaf, Term):
+            # Every term is what the index could hold: lower case, no syntax left in it.
+            assert leaf.text and leaf.text == leaf.text.lower()
+            assert not set(leaf.text) & set('"()*?~^:')
+    # A word typed on its own is always searched for, whatever syntax is around it.
+    if "Mueller" in text.split():
+        assert any("mueller" in str(leaf) for leaf in leaves(parsed.query)), parsed

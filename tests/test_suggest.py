@@ -52,7 +52,7 @@ def build(tmp_path: Path, articles: list[tuple[str, str]], name: str = "ix") -> 
 @pytest.fixture
 def searcher(tmp_path: Path):
     ix = build(tmp_path, ARTICLES)
-    yield ix._searcher()
+    yield ix._engine
     ix.close()
 
 
@@ -118,6 +118,6 @@ def test_each_index_answers_from_its_own_words(tmp_path, searcher):
     other = build(tmp_path, MULLER, name="other")
     try:
         assert suggest(searcher, "Meuler").text == "mueller"
-        assert suggest(other._searcher(), "Meuler").text == "muller"
+        assert suggest(other._engine, "Meuler").text == "muller"
     finally:
         other.close()

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from newsearch import IndexLockedError, NewsIndex
+from newsearch.engines.whoosh.writing import WhooshWriter
 from newsearch.indexer import prepare, writer
 
 
@@ -84,22 +85,15 @@ def test_batches_are_committed_as_they_go(index, tmp_path, monkeypatch):
     for i in range(12):
         (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody text {i}.")
     commits = []
-    real = writer.open_writer
-
-    def counting(ix, wait):
-        w = real(ix, wait)
-        orig = w.commit
-        w.commit = lambda *a, **k: (commits.append(1), orig(*a, **k))
-        return w
-
-    monkeypatch.setattr(writer, "open_writer", counting)
-    writer.add_files(index._ix, [tmp_path], workers=1, batch_docs=5)
+    real = WhooshWriter.commit
+    monkeypatch.setattr(WhooshWriter, "commit", lambda w: (commits.append(1), real(w)))
+    writer.add_files(index._engine, [tmp_path], workers=1, batch_docs=5)
     assert len(commits) >= 3
     assert index.stats().documents == 12
 
 
 def test_second_writer_waits_then_gets_a_clear_error(index, seed):
-    held = index._ix.writer()
+    held = index._engine.writer(0)
     try:
         t0 = time.monotonic()
         with pytest.raises(IndexLockedError, match="another indexing run"):
@@ -133,28 +127,21 @@ def test_big_jsonl_is_committed_in_batches_and_a_stopped_run_resumes(index, tmp_
             json.dumps({"id": f"n{i}", "title": f"T{i}", "text": f"Body {i}."}) for i in range(30)
         )
     )
-    real = writer.open_writer
+    real = WhooshWriter.add
     added = []
 
-    def stopping(ix, wait):
-        w = real(ix, wait)
-        orig = w.add_document
+    def stopping(w, doc, replace=True):
+        if len(added) == 25:  # Ctrl-C halfway through the third batch
+            raise KeyboardInterrupt
+        added.append(1)
+        real(w, doc, replace)
 
-        def add_document(**fields):
-            if len(added) == 25:  # Ctrl-C halfway through the third batch
-                raise KeyboardInterrupt
-            added.append(1)
-            orig(**fields)
-
-        w.add_document = add_document
-        return w
-
-    monkeypatch.setattr(writer, "open_writer", stopping)
+    monkeypatch.setattr(WhooshWriter, "add", stopping)
     with pytest.raises(writer.IndexingInterrupted) as stopped:
         index.add_files([p], commit_every=10)
     assert stopped.value.report.added == 20 and stopped.value.report.interrupted
     assert index.stats().documents == 20
-    monkeypatch.setattr(writer, "open_writer", real)
+    monkeypatch.setattr(WhooshWriter, "add", real)
     report = index.add_files([p], commit_every=10)
     assert report.updated + report.added == 30  # the unfinished file is done again
     assert index.stats().documents == 30  # ids replaced, nothing doubled

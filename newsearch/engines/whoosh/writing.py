@@ -1,0 +1,67 @@
+"""One Whoosh writing session behind the EngineWriter protocol."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from whoosh.index import LockError
+
+from newsearch.engine import IndexedDoc
+from newsearch.engines.whoosh.schema import to_fields
+from newsearch.errors import IndexLockedError
+
+WRITER_MB = 128  # Whoosh's pool before it spills a segment; 128 MB kept Reuters in one
+
+
+class WhooshWriter:
+    """Adds and deletes in one Whoosh writer; commit() makes them visible together."""
+
+    def __init__(self, ix: Any, wait: float, where: str) -> None:
+        """Open Whoosh's writer, waiting up to ``wait`` seconds for another to let go."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self._w = ix.writer(limitmb=WRITER_MB)
+                return
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another indexing run holds the index at {where} (waited {wait:g} s)"
+                    ) from None
+                time.sleep(0.2)
+
+    def add(self, doc: IndexedDoc, replace: bool = True) -> None:
+        """Add a document; ``replace`` first deletes a committed one with the same id."""
+        (self._w.update_document if replace else self._w.add_document)(**to_fields(doc))
+
+    def delete(self, doc_id: str) -> int:
+        """Delete the committed document with this id."""
+        return int(self._w.delete_by_term("id", doc_id) or 0)
+
+    def delete_source(self, source: str, keep: frozenset[str] = frozenset()) -> int:
+        """Delete the committed documents of one file, but those whose ids are in ``keep``."""
+        if not keep:
+            return int(self._w.delete_by_term("path", source) or 0)
+        searcher = self._w.searcher()
+        try:
+            gone = 0
+            reader = searcher.reader()
+            for docnum in list(searcher.document_numbers(path=source)):
+                if reader.is_deleted(docnum):
+                    continue
+                if searcher.stored_fields(docnum).get("id") not in keep:
+                    self._w.delete_document(docnum)
+                    gone += 1
+            return gone
+        finally:
+            searcher.close()
+
+    def commit(self) -> None:
+        """Write the batch as a segment and make it visible."""
+        self._w.commit()
+
+    def cancel(self) -> None:
+        """Drop the batch (nothing if it was already committed)."""
+        if not self._w.is_closed:
+            self._w.cancel()
