@@ -38,7 +38,8 @@ def mark_blocks(blocks: list[Block]) -> None:
     roots = story_elements(blocks, infos)
     if not roots:
         return
-    inside = {el for root in roots for el in root.iter()}
+    # XPath lists a subtree in C; iter() makes a proxy per step, quadratic in depth (lxml 6).
+    inside = {el for root in roots for el in root.xpath("descendant-or-self::*")}
     for block, x in zip(blocks, infos, strict=True):
         if x is None:
             continue
@@ -60,16 +61,15 @@ def _link_list(x: LineInfo) -> bool:
 def story_elements(blocks: list[Block], infos: list[LineInfo | None]) -> list[Any]:
     """The element holding the story plus the siblings that continue it; [] when none."""
     votes: dict[Any, float] = defaultdict(float)
+    chars: dict[Any, float] = defaultdict(float)
     prose: dict[Any, float] = defaultdict(float)
-    chars: dict[Any, int] = defaultdict(int)
     for block, x in zip(blocks, infos, strict=True):
         if x is None or block.node is None:
             continue
         w = x.words * (1 - x.link) if x.kind in (density.GOOD, density.NEAR) else 0.0
         node = block.node
-        for el in (node, *node.iterancestors()):
-            chars[el] += len(block.text)
-            prose[el] += w
+        chars[node] += len(block.text)
+        prose[node] += w
         if not w:
             continue
         parent = node.getparent() if node.tag in _PARAS else node
@@ -81,6 +81,7 @@ def story_elements(blocks: list[Block], infos: list[LineInfo | None]) -> list[An
             votes[grand] += w / 2
     if not votes:
         return []
+    held = _subtree_sums(list(chars), chars, prose, votes)
     top = max(votes, key=lambda el: votes[el] * _class_weight(el))
     parent = top.getparent()
     # Wrappers around nothing else are the story too; their siblings may continue it.
@@ -97,11 +98,41 @@ def story_elements(blocks: list[Block], infos: list[LineInfo | None]) -> list[An
         dense = prose[sib] * 8 >= chars[sib] * SIBLING_DENSITY
         # The story's paragraphs sit side by side under one element; a list of teasers spreads
         # its prose over one small box per item.
-        held = max((votes.get(e, 0.0) for e in sib.iter()), default=0.0)
-        together = held >= TOGETHER * prose[sib]
+        together = held[sib] >= TOGETHER * prose[sib]
         if dense and together and prose[sib] * weight >= SIBLING * prose[top]:
             out.append(sib)
     return out
+
+
+def _subtree_sums(
+    nodes: list[Any], chars: dict[Any, float], prose: dict[Any, float], votes: dict[Any, float]
+) -> dict[Any, float]:
+    """Add up chars and prose from the block elements into every ancestor, in place; return the
+    most votes any one element inside each got.
+
+    Every element is reached once (the walk up stops at one already seen) and sums flow up
+    deepest first: adding each block into all its ancestors took 3.4 s on a page nested 4,000 deep.
+    """
+    depth: dict[Any, int] = {}
+    for node in nodes:
+        path = []
+        el = node
+        while el is not None and el not in depth:
+            path.append(el)
+            el = el.getparent()
+        d = depth[el] if el is not None else -1
+        for e in reversed(path):
+            d += 1
+            depth[e] = d
+    held: dict[Any, float] = defaultdict(float)
+    for el in sorted(depth, key=depth.__getitem__, reverse=True):
+        held[el] = max(held[el], votes.get(el, 0.0))
+        parent = el.getparent()
+        if parent is not None:
+            chars[parent] += chars[el]
+            prose[parent] += prose[el]
+            held[parent] = max(held[parent], held[el])
+    return held
 
 
 def _class_weight(el: Any) -> float:

@@ -160,7 +160,7 @@ def _extend(
 
     while (j := hop(end, 1)) < len(infos) and _sentence(infos[j]):
         end = j + 1
-    while (j := hop(start - 1, -1)) >= 0 and _sentence(infos[j]) and infos[j].words >= 8:
+    while (j := hop(start - 1, -1)) >= 0 and _sentence(x := infos[j]) and x and x.words >= 8:
         start = j
     return start, end
 
@@ -177,10 +177,10 @@ def region(blocks: list[Block]) -> tuple[list[LineInfo | None], tuple[int, int]]
     live_infos = [x for x in infos if x is not None]
     prose = {id(x): x.kind in (GOOD, NEAR) for x in live_infos}
     alone: dict[int, bool] = {}
-    for k, x in enumerate(live_infos):
+    for k, info in enumerate(live_infos):
         before = k > 0 and prose[id(live_infos[k - 1])]
         after = k + 1 < len(live_infos) and prose[id(live_infos[k + 1])]
-        alone[id(x)] = not (before or after)
+        alone[id(info)] = not (before or after)
     for block, x in zip(blocks, infos, strict=True):
         if x is None:
             scores.append(_FENCES.get(block.reason, 0.0))

@@ -164,7 +164,9 @@ def extract_blocks(
         raise ValueError(f"kind must be 'auto', 'text' or 'html', not {kind!r}")
     meta = meta or {}
     page = html_page(raw) if kind == "html" else Page(text_blocks(raw))
-    found = metadata.Found(extra_removed=list(page.removed))
+    # The crawl date (a WARC record's) bounds every date found: no page states a later one.
+    crawled = metadata.parse_date(meta.get("crawled"))
+    found = metadata.Found(extra_removed=list(page.removed), crawled=crawled)
     metadata.from_markup(page, found)
     metadata.from_record(meta, found)
     # A JSON record states its title (perhaps as none): its first line is never taken for one.
@@ -175,6 +177,7 @@ def extract_blocks(
         for r in found.extra_removed:
             if r.reason == "byline" and len(r.text.split()) <= 12:
                 found.authors.extend(metadata.byline(r.text))
+    metadata.settle_dates(found)
     kept = [b.text for b in page.blocks if not b.reason]
     body = "\n\n".join(kept)
     if not body.strip() and found.article_body:

@@ -14,6 +14,7 @@ from typing import Any
 from lxml import etree
 
 from newsearch.indexer.extract import BLOCK_TAGS, DROP_TAGS, HEADINGS, Block, Page, _norm
+from newsearch.indexer.htmltree import Words, text_of, tree
 from newsearch.models import Removed
 
 # Class/id words that mark page furniture; only applied to small elements so a wrapper named
@@ -67,22 +68,22 @@ _CLASS_REASONS = {
 # story): dropped only when they hold little text.
 _BIG_OK = frozenset(["form", "header", "footer", "aside"])
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+BIG_WORDS = 150  # a page-wide <form>/<header>/<aside> wrapper holds at least this much text
+FURNITURE_WORDS = 120  # an element named like furniture holding more is not furniture
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _KEEP_TAG = frozenset([*HEADINGS, "li", "blockquote", "figcaption", "pre", "td", "th", "dd"])
-# Plain etree elements: lxml.html's element classes cost a Python lookup per node visited.
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
 
 
 def parse_html(html: str) -> Page:
     """Parse a page into blocks, metadata from <head>, and JSON-LD objects."""
     # lxml refuses a str that declares its own encoding; the text is already decoded.
     html = _XML_PROLOG.sub("", html, count=1)
-    root = _tree(html)
+    root = tree(html)
     page = Page(blocks=[])
     if root is None:
         return page
     title = root.find(".//title")
-    page.html_title = _norm(_text(title)) if title is not None else ""
+    page.html_title = _norm(text_of(title)) if title is not None else ""
     page.meta = _meta_tags(root)
     page.jsonld = _jsonld(root)
     for el in root.iter("time"):
@@ -92,52 +93,6 @@ def parse_html(html: str) -> Page:
     body = root.find("body")
     page.blocks = _blocks(body if body is not None else root)
     return page
-
-
-def _tree(html: str) -> Any:
-    if not html.strip():
-        return None
-    try:
-        root = etree.fromstring(html, _PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
-    if root is None:
-        return None
-    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in _PARSER.error_log):
-        return _soup_tree(html)  # libxml2 cut the tree short: nesting beyond its hard limit
-    return root
-
-
-def _soup_tree(html: str) -> Any:
-    """Build an lxml tree from beautifulsoup4's parse, iteratively (pages nest thousands deep)."""
-    from bs4 import BeautifulSoup, NavigableString, Tag
-
-    soup = BeautifulSoup(html, "lxml")
-    root = etree.Element("html")
-    stack: list[tuple[Any, Any]] = [(soup, root)]
-    while stack:
-        node, target = stack.pop()
-        last = None
-        for child in node.children:
-            if isinstance(child, Tag):
-                try:
-                    last = etree.SubElement(target, child.name)
-                except ValueError:
-                    last = etree.SubElement(target, "span")  # a tag name lxml refuses
-                for key, value in child.attrs.items():
-                    v = " ".join(value) if isinstance(value, list) else str(value)
-                    try:
-                        last.set(key, v)
-                    except ValueError:
-                        continue  # attribute names lxml rejects carry nothing we read
-                stack.append((child, last))
-            elif type(child) is NavigableString:
-                if last is None:
-                    target.text = (target.text or "") + str(child)
-                else:
-                    last.tail = (last.tail or "") + str(child)
-    html = root.find("html")
-    return html if html is not None else root
 
 
 def _meta_tags(root: Any) -> dict[str, Any]:
@@ -158,8 +113,8 @@ def _jsonld(root: Any) -> list[dict[str, Any]]:
             continue
         try:
             data = json.loads(s.text or "")
-        except (ValueError, TypeError):
-            continue  # broken JSON-LD is common; the rest of the page still counts
+        except (ValueError, TypeError, RecursionError):
+            continue  # broken (or absurdly nested) JSON-LD is common; the page still counts
         stack = [data]
         while stack:
             item = stack.pop()
@@ -174,6 +129,7 @@ def _jsonld(root: Any) -> list[dict[str, Any]]:
 
 def _prune(root: Any, removed: list[Removed]) -> None:
     """Remove, with a reason, every element that is never article text (children never visited)."""
+    words = Words(enough=BIG_WORDS)
     stack = [root]
     while stack:
         el = stack.pop()
@@ -181,12 +137,12 @@ def _prune(root: Any, removed: list[Removed]) -> None:
             if not isinstance(child.tag, str):
                 _drop(child)
                 continue
-            reason = _drop_reason(child)
+            reason = _drop_reason(child, words)
             if not reason:
                 stack.append(child)
                 continue
             if child.tag not in _INVISIBLE:
-                text = _norm(_text(child))
+                text = _norm(text_of(child))
                 if text:
                     removed.append(Removed(text if len(text) <= 300 else text[:299] + "…", reason))
             _drop(child)
@@ -206,10 +162,10 @@ def _drop(el: Any) -> None:
     parent.remove(el)
 
 
-def _drop_reason(el: Any) -> str:
+def _drop_reason(el: Any, words: dict[Any, int]) -> str:
     tag = el.tag
     if tag in DROP_TAGS:
-        if tag in _BIG_OK and _words(el) >= 150:
+        if tag in _BIG_OK and words[el] >= BIG_WORDS:
             return ""
         return _TAG_REASONS.get(tag, "page furniture")
     if _hidden(el):
@@ -218,17 +174,9 @@ def _drop_reason(el: Any) -> str:
         return ""
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
     m = _FURNITURE.search(names) if names.strip() else None
-    if m and _words(el) < 120:
+    if m and words[el] < FURNITURE_WORDS:
         return _CLASS_REASONS.get(m.group(1).lower().rstrip("s"), "page furniture")
     return ""
-
-
-def _words(el: Any) -> int:
-    return len(_text(el).split())
-
-
-def _text(el: Any) -> str:
-    return "".join(el.itertext())
 
 
 def _hidden(el: Any) -> bool:

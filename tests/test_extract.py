@@ -3,6 +3,7 @@
 import json
 import random
 import re
+from datetime import datetime
 
 import pytest
 
@@ -188,7 +189,7 @@ def test_dateline_gives_the_date_only_with_a_year():
 
 
 def test_bbc_articles_keep_every_paragraph():
-    from conftest import data_dir
+    from testdata import data_dir
 
     from newsearch.indexer.sources import decode
 
@@ -202,7 +203,7 @@ def test_bbc_articles_keep_every_paragraph():
 
 
 def test_reuters_wire_copy_loses_sign_offs_and_briefs_but_no_prose():
-    from conftest import data_dir
+    from testdata import data_dir
 
     path = data_dir("corpora", "reuters21578") / "docs.jsonl"
     with path.open(encoding="utf-8") as lines:
@@ -232,3 +233,49 @@ def test_modified_date_from_meta():
     art = extract(html, kind="html")
     assert art.published.isoformat() == "2020-01-02T10:00:00+00:00"
     assert art.modified.isoformat() == "2020-01-03T08:30:00+02:00"
+
+
+@pytest.mark.parametrize("opener", ["<aside>", '<div class="share">'])
+def test_furniture_nested_20000_deep_is_extracted(opener):
+    # Each level was measured again on the way down: 4,000 deep took 3 s, 20,000 never ended.
+    closer = "</aside>" if opener == "<aside>" else "</div>"
+    story = "The harbour strike went on for a second week, and the dock workers said so. " * 8
+    html = (
+        f"<html><body><article><p>{story}</p>"
+        + (opener + "share ") * 20_000
+        + closer * 20_000
+        + "<p>The port reopened on a Monday, the union said, and the ships came back in.</p>"
+        + "</article></body></html>"
+    )
+    art = extract(html, kind="html")
+    assert art.body == story.strip() + "\n\n" + (
+        "The port reopened on a Monday, the union said, and the ships came back in."
+    )
+
+
+def test_control_characters_in_a_page_too_deep_for_libxml2_are_no_crash():
+    html = "<div>" * 5000 + "<p>Deep story \x01 text sits here at the bottom.</p>" + "</div>" * 5000
+    assert extract(html, kind="html").body == "Deep story text sits here at the bottom."
+
+
+def test_json_ld_nested_too_deep_is_ignored_not_fatal():
+    story = "A story about the harbour strike, the dock workers said on Monday. " * 5
+    html = (
+        '<html><head><script type="application/ld+json">'
+        + "[" * 100_000
+        + "]" * 100_000
+        + f"</script></head><body><article><p>{story}</p></article></body></html>"
+    )
+    assert extract(html, kind="html").body == story.strip()
+
+
+def test_placeholder_date_gives_way_to_the_url_date():
+    html = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "0001-01-01T00:00:00Z", '
+        '"url": "https://www.usatoday.com/story/news/2019/11/19/meth-story/"}</script>'
+        "<title>Meth campaign</title></head><body><article><p>"
+        + "A paragraph of the story that is long enough to be kept as article text. " * 4
+        + "</p></article></body></html>"
+    )
+    assert extract(html, kind="html").published == datetime(2019, 11, 19)

@@ -1,9 +1,18 @@
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from newsearch.indexer.extract import Page
-from newsearch.indexer.metadata import Found, byline, date_line, dateline, from_markup, parse_date
+from newsearch.indexer.metadata import (
+    Found,
+    byline,
+    date_line,
+    dateline,
+    from_markup,
+    parse_date,
+    settle_dates,
+)
+from newsearch.indexer.pubdates import plausible, url_date
 
 
 @pytest.mark.parametrize(
@@ -93,3 +102,87 @@ def test_modified_date_is_read_beside_the_published_one():
     from_markup(page, found)
     assert found.published.isoformat() == "2022-05-03T06:00:00-04:00"
     assert found.modified.isoformat() == "2022-05-04T09:15:00-04:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00Z",  # a placeholder: it sorted first in every date sort
+        "1970-01-01T00:00:00Z",  # the Unix epoch, "no date"
+        "1799-12-31",
+        "9999-12-31T23:00:00-05:00",  # past what UTC can hold: OverflowError downstream
+        "2999-01-01",
+        "January 3, 2300",
+    ],
+)
+def test_impossible_and_placeholder_dates_are_none(text):
+    assert parse_date(text) is None
+    assert plausible(datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5)))) is None
+
+
+def test_no_date_after_the_crawl_but_a_day_of_slack():
+    crawl = datetime(2019, 11, 19, 10, tzinfo=UTC)
+    assert parse_date("2019-11-20T08:00:00Z", latest=crawl) is not None  # zones, tomorrow's paper
+    assert parse_date("2019-11-21T08:00:00Z", latest=crawl) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "day"),
+    [
+        ("https://www.nytimes.com/2019/11/19/opinion/story.html", datetime(2019, 11, 19)),
+        ("https://example.com/news/2019-11-19/story", datetime(2019, 11, 19)),
+        ("https://example.com/news/2019-11-19-slug-of-the-story", datetime(2019, 11, 19)),
+        ("https://example.com/archive/20191119/story.html", datetime(2019, 11, 19)),
+        ("https://example.com/2019/2/3/story", datetime(2019, 2, 3)),
+        ("https://nymag.com/intelligencer/2013/12/12-years-a-slave.html", None),  # a slug
+        ("https://example.com/2019/02/30/story", None),
+        ("https://example.com/item/19870312/", None),  # before the web: an id
+        ("https://example.com/2999/01/01/story", None),  # in the future
+        ("https://example.com/story?date=2019-11-19", None),  # the path only
+        ("", None),
+    ],
+)
+def test_url_dates(url, day):
+    assert url_date(url) == day
+
+
+def test_url_date_is_never_after_the_crawl():
+    assert url_date("https://x.com/2019/11/25/a", latest=datetime(2019, 11, 19)) is None
+
+
+def test_placeholder_published_date_falls_back_to_the_one_in_the_url():
+    page = Page(blocks=[], meta={"og:url": ["https://www.usatoday.com/story/news/2019/11/19/a/"]})
+    page.jsonld = [{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}]
+    found = Found()
+    from_markup(page, found)
+    settle_dates(found)
+    assert found.published == datetime(2019, 11, 19)
+
+
+def test_a_later_source_is_read_when_the_first_date_is_impossible():
+    page = Page(blocks=[], meta={"article:published_time": ["2019-11-19T23:11:00-05:00"]})
+    page.jsonld = [{"@type": "NewsArticle", "datePublished": "0001-01-01T00:00:00Z"}]
+    found = Found()
+    from_markup(page, found)
+    assert found.published.isoformat() == "2019-11-19T23:11:00-05:00"
+
+
+def test_the_crawl_date_is_the_last_fallback():
+    crawl = datetime(2019, 11, 19, 10, tzinfo=UTC)
+    found = Found(url="https://example.com/story", crawled=crawl)
+    settle_dates(found)
+    assert found.published == crawl
+    found = Found(published=datetime(2020, 5, 1), crawled=crawl)  # after the crawl: impossible
+    settle_dates(found)
+    assert found.published == crawl
+
+
+def test_jsonld_nested_deep_is_no_crash():
+    deep: object = "Jane Doe"
+    for _ in range(5000):
+        deep = [deep]
+    page = Page(blocks=[], meta={})
+    page.jsonld = [{"@type": "NewsArticle", "author": deep, "keywords": deep, "headline": deep}]
+    found = Found()
+    from_markup(page, found)
+    assert found.authors == ["Jane Doe"] and found.title == "Jane Doe"
