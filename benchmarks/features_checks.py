@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsearch import NewsIndex
+from newsearch.indexer.terms import analyze
 
 WORDS = re.compile(r"\w+(?:['’]\w+)*")
 REUTERS_DATE = re.compile(r"(\d{1,2}-[A-Za-z]{3}-\d{4})\s+(\d\d:\d\d:\d\d)")
@@ -43,11 +44,13 @@ def bbc_checks(bbc: Path, reuters: Path, tmp: Path) -> list[str]:
     """Byte-identical copies in BBC share one cluster and show once unless collapse is off."""
     ix = NewsIndex.create(tmp / "bbc")
     ix.add_files([bbc])
-    reader = ix._searcher().reader()
-    stored = list(reader.all_stored_fields())
+    story = {doc_id: key or doc_id for doc_id, key, _ in ix._engine.stories()}
+    stored = [
+        {"id": a.id, "path": a.path, "title": a.title, "dup": story[a.id]} for a in ix.articles()
+    ]
     by_path = {d["path"]: d for d in stored}
-    sizes = Counter(d.get("dup") or d["id"] for d in stored)
-    clustered = sum(1 for d in stored if sizes[d.get("dup") or d["id"]] > 1)
+    sizes = Counter(d["dup"] for d in stored)
+    clustered = sum(1 for d in stored if sizes[d["dup"]] > 1)
     files = sorted(bbc.glob("*/*.txt"))
     same: dict[str, list[Path]] = defaultdict(list)
     for p in files:
@@ -123,10 +126,9 @@ def scan_source(
 ) -> tuple[set[str], int]:
     """Brute force over the JSON Lines source: ids dated in [lo, hi] holding any of ``stems``.
 
-    Dates are read from the raw ``date`` field and text analysed with the index's own body
-    analyzer, so nothing goes through the search path. Also returns the unreadable dates.
+    Dates are read from the raw ``date`` field and text analysed with newsearch's own terms
+    (indexer.terms), so nothing goes through the search path. Also returns the unreadable dates.
     """
-    analyzer = ix._ix.schema["body"].analyzer
     found, bad = set(), 0
     for line in src.read_text(encoding="utf-8").splitlines():
         rec = json.loads(line) if line.strip() else {}
@@ -140,7 +142,7 @@ def scan_source(
         if not lo <= when <= hi:
             continue
         text = f"{rec.get('title') or ''} {rec['text']}"
-        if stems & {t.text for t in analyzer(text)}:
+        if stems & set(analyze(text)):
             found.add(str(rec["id"]))
     return found, bad
 

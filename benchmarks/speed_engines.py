@@ -155,18 +155,14 @@ def bm25s_en(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
 
 def newsearch(kind: str, src: str, d: str) -> tuple[Search, Search | None]:
     """The product through its public API: add_files end to end, search(q, limit=10)."""
-    import inspect
-
     from newsearch import NewsIndex
 
     if kind != "open":
         NewsIndex.create(d, overwrite=True).add_files([src])
         return lambda q: 0, None
     ix = NewsIndex.open(d)
-    plain = None
-    if "snippets" in inspect.signature(ix.search).parameters:
-        plain = lambda q: len(ix.search(q, limit=10, snippets=False).hits)  # noqa: E731
-    return plain or (lambda q: -1), lambda q: len([h.snippet for h in ix.search(q, limit=10).hits])
+    plain = lambda q: len(ix.search(q, limit=10, snippets=False).hits)  # noqa: E731
+    return plain, lambda q: len([h.snippet for h in ix.search(q, limit=10).hits])
 
 
 BUILD = dict(zip(ENGINES, [whoosh_plain, fts5, tantivy_en, bm25s_en, newsearch], strict=True))

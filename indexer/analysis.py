@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 
-class NewsTermFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
+class NewsTermFilter(Filter):
     """Each token to its index term (indexer.terms.index_term) in one cached lookup.
 
     The same terms as a chain of four Whoosh filters, and positions renumbered over dropped stop
@@ -55,7 +55,7 @@ class NewsTermFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:  # type: ignore[override]
         """Tokens with their text replaced by index terms; stop words dropped or marked."""
         pos = None
         for t in tokens:
@@ -76,7 +76,7 @@ class NewsTermFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
                 yield t
 
 
-class NormalFormFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
+class NormalFormFilter(Filter):
     """Tokens folded by normal_form() and not stemmed: for names, tags and sites."""
 
     def __eq__(self, other: object) -> bool:
@@ -85,7 +85,7 @@ class NormalFormFilter(Filter):  # type: ignore[misc]  # Whoosh is untyped
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:  # type: ignore[override]
         """Tokens with their text folded."""
         for t in tokens:
             t.text = normal_form(t.text)

@@ -41,23 +41,19 @@ class Clusters:
         """Open the near-duplicate store of the engine's index, rebuilt if it is not current."""
         self._engine = engine
         path = engine.state_file(FILE)
+        self._db = sqlite3.connect(path)
         try:
-            self._db = self._connect(path)
+            self._db.executescript(_SCHEMA)
             row = self._db.execute("SELECT generation FROM meta").fetchone()
         except sqlite3.DatabaseError:
             # Damaged: it is only a cache of what the engine holds.
             self._db.close()
             os.unlink(path)
-            self._db = self._connect(path)
+            self._db = sqlite3.connect(path)
+            self._db.executescript(_SCHEMA)
             row = None
         if row is None or row[0] != engine.generation():
             self._rebuild()
-
-    @staticmethod
-    def _connect(path: str) -> sqlite3.Connection:
-        db = sqlite3.connect(path)
-        db.executescript(_SCHEMA)
-        return db
 
     def _rebuild(self) -> None:
         self._db.executescript("DELETE FROM doc; DELETE FROM band; DELETE FROM meta;")

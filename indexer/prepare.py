@@ -11,7 +11,7 @@ import signal
 import sys
 import zlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -113,6 +113,10 @@ def _clean(raw: RawDoc, out: Prepared) -> None:
     except NewsearchError as exc:
         out.failures.append(Failure(where, str(exc)))
         return
+    except RecursionError:
+        # Input nested past what the cleaning stages handle: that record fails, the run goes on.
+        out.failures.append(Failure(where, "nested too deeply to clean"))
+        return
     if not art.body.strip() and not art.title.strip():
         out.failures.append(Failure(where, "no article text left after cleaning"))
         return
@@ -128,7 +132,8 @@ def tasks(todo: list[tuple[SourceFile, str]]) -> Iterator[Task | Prepared]:
         try:
             digest = file_digest(src.path)
         except OSError as exc:
-            yield Prepared(src, failures=[Failure(src.path, f"cannot read: {exc.strerror}")])
+            reason = f"cannot read: {exc.strerror or exc}"
+            yield Prepared(src, failures=[Failure(src.path, reason)])
             continue
         if known and known == digest:
             yield Prepared(src, digest, unchanged=True)
@@ -137,21 +142,25 @@ def tasks(todo: list[tuple[SourceFile, str]]) -> Iterator[Task | Prepared]:
 
 
 def _chunks(src: SourceFile, digest: str) -> Iterator[Task | Prepared]:
+    from newsearch.indexer.sources import JSON_SUFFIXES, base_suffix, record_chunks
+
     previous, first = None, True
+    # JSON Lines are read here line by line; archives by their own reader (numbered records).
+    reader = line_chunks if base_suffix(src.path) in JSON_SUFFIXES else record_chunks
     try:
-        for chunk in line_chunks(src.path):
+        for chunk in reader(src.path):
             if previous is not None:
                 yield Task(src, digest, tuple(previous), first=first, last=False)
                 first = False
             previous = chunk
-    except (OSError, EOFError, zlib.error) as exc:
-        # A truncated .gz: what was read is indexed; the rest is reported.
+    except (OSError, EOFError, zlib.error, SourceError) as exc:
+        # A truncated .gz or archive: what was read is indexed; the rest is reported.
+        reason = getattr(exc, "strerror", None) or str(exc).removeprefix(src.path + ": ")
         if previous is not None:
             yield Task(src, digest, tuple(previous), first=first, last=False)
             first = False
-        yield Prepared(
-            src, failures=[Failure(src.path, f"cannot read all of it: {exc}")], first=first
-        )
+            reason = f"cannot read all of it: {reason}"
+        yield Prepared(src, failures=[Failure(src.path, reason)], first=first)
         return
     if previous is None:
         yield Prepared(src, failures=[Failure(src.path, "empty file")])
@@ -176,7 +185,9 @@ def worker_init(lock_fd: int, parent: int) -> None:
         os._exit(0)  # the parent died before the line above could take effect
 
 
-def run(todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1) -> Iterator[Prepared]:
+def run(
+    todo: list[tuple[SourceFile, str]], workers: int, lock_fd: int = -1
+) -> Generator[Prepared, None, None]:
     """Prepared results in file order, from worker processes when the work is big enough."""
     big = sum(src.size for src, _ in todo if streams(src)) >= PARALLEL_MIN_BYTES
     if workers <= 1 or (len(todo) < PARALLEL_MIN_FILES and not big):

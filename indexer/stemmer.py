@@ -25,8 +25,11 @@ def english_stemmer() -> Callable[[str], str]:
     try:
         cls = _load_isolated()
     except Exception:  # noqa: BLE001 - an NLTK layout we do not know: pay for the full import
-        from nltk.stem.snowball import SnowballStemmer as cls
-    return cls("english").stem
+        from nltk.stem.snowball import SnowballStemmer
+
+        cls = SnowballStemmer
+    stem: Callable[[str], str] = cls("english").stem
+    return stem
 
 
 def _load_isolated() -> type:

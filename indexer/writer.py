@@ -9,23 +9,27 @@ re-read (a file momentarily empty, a half-written .gz) keeps the last good versi
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from newsearch.engine import Engine, IndexedDoc
+from newsearch.errors import NewsearchError
 from newsearch.indexer.clusters import Clusters
 from newsearch.indexer.prepare import run as run_tasks
-from newsearch.indexer.sources import SourceFile, file_id, find_files
+from newsearch.indexer.sources import SourceFile, file_id, find_files, is_skipped
 from newsearch.models import IndexReport
 
 Progress = Callable[[int, int, int], None]  # files done, files in all, articles written
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # the disk, not newsearch
 
 
 class IndexingInterrupted(KeyboardInterrupt):
@@ -72,9 +76,15 @@ class Batch:
             with deferred_interrupt():
                 writer.commit()
                 self.clusters.commit()
-        except BaseException:
+        except BaseException as exc:
             writer.cancel()
             self.clusters.rollback()
+            if isinstance(exc, OSError) and exc.errno in _FULL:
+                raise NewsearchError(
+                    f"cannot write the index: {exc.strerror}",
+                    hint="Free some space (or make the folder writable) and run again: "
+                    "every batch committed before is kept.",
+                ) from exc
             raise
         self.docs, self.stale, self.ids = {}, [], []
 
@@ -88,19 +98,23 @@ def add_files(
     progress: Progress | None = None,
     batch_docs: int = BATCH_DOCS,
     prune: bool = False,
+    check_content: bool = False,
+    follow_links: bool = False,
 ) -> IndexReport:
     """Index files and folders incrementally; a broken file is reported and the rest indexed.
 
-    With ``prune``, articles of files that were indexed from under these paths but are gone
-    now are removed.
+    A file whose size and modification time are as indexed is taken as unchanged; with
+    ``check_content`` its content hash is compared too (an edit kept by `cp -p`, `rsync -t` or
+    a coarse clock). Symlinks that lead out of a folder given are reported, not followed,
+    unless ``follow_links``. With ``prune``, articles of files that were indexed from under these
+    paths but are gone now are removed.
     """
     roots = [Path(p) for p in paths]
+    settings = (wait, workers, batch_docs, check_content, follow_links)
     with engine.lock(wait) as lock_fd:
         clusters = Clusters(engine)
         try:
-            report = _add_files(
-                engine, clusters, roots, wait, workers, progress, batch_docs, lock_fd
-            )
+            report = _add_files(engine, clusters, roots, settings, progress, lock_fd)
             if prune:
                 removed = prune_missing(engine, clusters, roots, wait)
                 report = replace(report, removed=removed, documents=engine.count())
@@ -164,20 +178,19 @@ def _add_files(
     engine: Engine,
     clusters: Clusters,
     paths: list[Path],
-    wait: float,
-    workers: int | None,
+    settings: tuple[float, int | None, int, bool, bool],
     progress: Progress | None,
-    batch_docs: int,
     lock_fd: int,
 ) -> IndexReport:
+    wait, workers, batch_docs, check_content, follow_links = settings
     started = time.perf_counter()
-    files, failures = find_files(paths)
+    files, failures = find_files(paths, follow_links=follow_links)
     known = engine.catalog()
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     todo: list[tuple[SourceFile, str]] = []
     for src in files:
         seen = known.get(src.path)
-        if seen and seen.signature == src.signature:
+        if seen and seen.signature == src.signature and not check_content:
             counts["unchanged"] += seen.documents
         else:
             todo.append((src, seen.digest if seen else ""))
@@ -196,7 +209,8 @@ def _add_files(
             added=got["added"],
             updated=got["updated"],
             unchanged=got["unchanged"],
-            failed=tuple(failures),
+            failed=tuple(f for f in failures if not is_skipped(f)),
+            skipped=tuple(f for f in failures if is_skipped(f)),
             files=len(files),
             seconds=time.perf_counter() - started,
             documents=engine.count(),
@@ -232,6 +246,11 @@ def _add_files(
         committed = dict(counts)
     except KeyboardInterrupt:
         raise IndexingInterrupted(report(interrupted=True)) from None
+    except BrokenProcessPool as exc:
+        raise NewsearchError(
+            "an extraction worker died (killed, or out of memory)",
+            hint="Run the same command again: every batch committed before is kept.",
+        ) from exc
     finally:
         prepared.close()
     return report()

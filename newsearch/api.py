@@ -34,6 +34,7 @@ class NewsIndex:
     def __init__(self, engine: Engine) -> None:
         """Use NewsIndex.create() or NewsIndex.open() rather than this."""
         self._engine = engine
+        self.location = engine.location  # a folder, or a cluster URL
         self.path = Path(engine.location)
 
     @classmethod
@@ -97,11 +98,16 @@ class NewsIndex:
         progress: Progress | None = None,
         commit_every: int | None = None,
         prune: bool = False,
+        check_content: bool = False,
+        follow_links: bool = False,
     ) -> IndexReport:
         """Index files and folders incrementally; unreadable files are reported, not fatal.
 
-        Work is committed every ``commit_every`` articles, so an interrupted run keeps it; a
-        Ctrl-C raises IndexingInterrupted (a KeyboardInterrupt) whose ``report`` says how far.
+        A file is unchanged when its size and modification time are; ``check_content`` also
+        compares content hashes (reads every file). A symlink leading out of a folder given is
+        reported, not followed, unless ``follow_links``. Work is committed every ``commit_every``
+        articles, so an interrupted run keeps it; a Ctrl-C raises IndexingInterrupted (a
+        KeyboardInterrupt) whose ``report`` says how far.
         """
         from newsearch.indexer import writer
 
@@ -113,6 +119,8 @@ class NewsIndex:
             progress=progress,
             batch_docs=commit_every or writer.BATCH_DOCS,
             prune=prune,
+            check_content=check_content,
+            follow_links=follow_links,
         )
 
     def add_articles(
@@ -169,7 +177,7 @@ class NewsIndex:
         """One stored article by id (a file path is accepted for file-backed articles)."""
         found = self._engine.get(self._resolve(doc_id))
         if found is None:  # deleted since it was resolved
-            raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.path}")
+            raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.location}")
         return found
 
     def articles(self) -> Iterator[StoredArticle]:
@@ -180,7 +188,7 @@ class NewsIndex:
         """How many articles and files the index holds, their date range and sources."""
         s = self._engine.stats()
         return IndexStats(
-            path=str(self.path),
+            path=self.location,
             documents=s.documents,
             files=s.files,
             newest=s.newest,
@@ -209,7 +217,7 @@ class NewsIndex:
                     return by_path
         except (OSError, ValueError):
             pass  # too long or not a path at all: only an id
-        raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.path}")
+        raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.location}")
 
     def close(self) -> None:
         """Close the searchers this index opened and release its files."""
@@ -222,7 +230,7 @@ class NewsIndex:
         self.close()
 
     def __repr__(self) -> str:
-        return f"NewsIndex({str(self.path)!r})"
+        return f"NewsIndex({self.location!r})"
 
 
 def clean_file(path: PathLike) -> tuple[Article, tuple[Piece, ...]]:

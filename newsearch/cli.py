@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from newsearch.errors import NewsearchError
+from newsearch.terminal import ClosedPipeIsDone, hoist_index, user_errors
 
 app = typer.Typer(
     help="Full-text search for news: index raw articles, then query them.",
@@ -20,41 +19,32 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 DEFAULT_SEEDS = "seeds"
-_state: dict[str, Path] = {"index": Path("index")}
+_state: dict[str, str] = {"index": "index"}
 
 
-@contextmanager
-def user_errors():
-    """Turn a NewsearchError into one `Error:` line and a hint on stderr, exit code 1."""
-    try:
-        yield
-    except NewsearchError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        if exc.hint:
-            typer.echo(f"Hint: {exc.hint}", err=True)
-        raise typer.Exit(1) from None
-    except KeyboardInterrupt as exc:
-        report = getattr(exc, "report", None)
-        if getattr(exc, "rebuilding", False):
-            typer.echo(
-                "Interrupted: the rebuild was dropped; the old index is unchanged.", err=True
-            )
-        elif report is not None:
-            typer.echo(
-                f"Interrupted: {report.indexed} article(s) of this run were committed and kept; "
-                f"the index holds {report.documents}. Run the same command again to finish.",
-                err=True,
-            )
-        else:
-            typer.echo("Interrupted.", err=True)
-        raise typer.Exit(130) from None
+def _version(show: bool) -> None:
+    if show:
+        from newsearch import __version__
+
+        typer.echo(f"newsearch {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _main(
     index: Annotated[
-        Path, typer.Option("--index", "-i", envvar="NEWSEARCH_INDEX", help="Index folder.")
-    ] = Path("index"),
+        str,
+        typer.Option(
+            "--index",
+            "-i",
+            envvar="NEWSEARCH_INDEX",
+            help="Index folder, or opensearch://HOST:PORT/NAME (also after the command).",
+        ),
+    ] = "index",
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
 ) -> None:
     """Full-text search for news: index raw articles, then query them."""
     _state["index"] = index
@@ -80,8 +70,22 @@ def index_cmd(
     prune: Annotated[
         bool, typer.Option("--prune", help="Remove articles whose files are gone from PATHs.")
     ] = False,
+    follow_links: Annotated[
+        bool,
+        typer.Option("--follow-links", help="Follow symlinks that lead out of the folders given."),
+    ] = False,
+    check_content: Annotated[
+        bool,
+        typer.Option(
+            "--check-content",
+            help="Also hash files whose size and time are unchanged (edits kept by cp -p).",
+        ),
+    ] = False,
 ) -> None:
-    """Index files and folders (.txt .html .json .jsonl, also .gz); only changes are redone."""
+    """Index files and folders (.txt .html .json .jsonl .warc .arc .rss .atom .xml, also .gz).
+
+    Only changes are redone.
+    """
     from newsearch import render
     from newsearch.api import NewsIndex
 
@@ -92,19 +96,30 @@ def index_cmd(
                 f"no {DEFAULT_SEEDS}/ folder here to index",
                 hint="Name the files or folders: newsearch index PATH…",
             )
+        from newsearch.engines import display
+
         where = _state["index"]
-        options = {"wait": wait, "commit_every": commit_every}
         with render.progress("Indexing") as tick:
             if rebuild:
                 # Built beside the old index and swapped in at the end: a failure keeps the old.
-                _, report = NewsIndex.rebuild(where, targets, progress=tick, **options)
+                _, report = NewsIndex.rebuild(
+                    where, targets, progress=tick, wait=wait, commit_every=commit_every
+                )
             else:
                 ix = NewsIndex.open_or_create(where)
-                report = ix.add_files(targets, progress=tick, prune=prune, **options)
+                report = ix.add_files(
+                    targets,
+                    progress=tick,
+                    prune=prune,
+                    wait=wait,
+                    commit_every=commit_every,
+                    check_content=check_content,
+                    follow_links=follow_links,
+                )
         if as_json:
-            _json(render.report_dict(report, where))
+            _json(render.report_dict(report, display(where)))
         else:
-            render.report(report, where)
+            render.report(report, display(where))
         if report.failed and not (report.indexed or report.unchanged):
             raise typer.Exit(1)
 
@@ -286,12 +301,34 @@ def eval_cmd(
                 typer.echo(f"{name:>18}  {value:.4f}")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8080,
+    write_token: Annotated[
+        str | None,
+        typer.Option(
+            "--write-token",
+            envvar="NEWSEARCH_WRITE_TOKEN",
+            show_default=False,
+            help="Allow POST /api/index and DELETE /api/articles/ID with "
+            "'Authorization: Bearer TOKEN' (read-only without it).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the search page and the HTTP JSON API (OpenAPI at /openapi.json) until Ctrl-C."""
+    from newsearch.server import serve
+
+    with user_errors():
+        serve(_state["index"], host=host, port=port, write_token=write_token or None)
+
+
 def main() -> None:
     """Console-script entry point."""
-    # Piped output must not die on a closed pipe (`newsearch query x | head`).
+    sys.stdout = ClosedPipeIsDone(sys.stdout)
     try:
-        app()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        app(args=hoist_index(sys.argv[1:]), prog_name="newsearch")
+    finally:
+        sys.stdout = sys.__stdout__

@@ -263,8 +263,8 @@ class EngineWriter(Protocol):
     def delete(self, doc_id: str) -> int:
         """Delete the document with this id; how many were deleted."""
 
-    def delete_source(self, source: str) -> int:
-        """Delete every document of one source file; how many were deleted."""
+    def delete_source(self, source: str, keep: frozenset[str] = frozenset()) -> int:
+        """Delete the documents of one source file but those with ids in ``keep``; how many."""
 
     def commit(self) -> None:
         """Make the batch visible and durable."""

@@ -41,7 +41,10 @@ class IndexLockedError(NewsearchError):
 class SourceError(NewsearchError):
     """A file or record could not be read or decoded."""
 
-    hint = "Check that the path exists and is a readable .txt, .html, .json or .jsonl file."
+    hint = (
+        "Check that the path exists and is a readable .txt, .html, .json, .jsonl, .warc, .arc, "
+        ".rss, .atom or .xml file (each also .gz)."
+    )
 
 
 class QueryError(NewsearchError):

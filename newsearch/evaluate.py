@@ -37,13 +37,26 @@ def load_qrels(path: str | os.PathLike[str]) -> dict[str, dict[str, int]]:
             continue
         if len(parts) != 4:
             raise SourceError(f"{path}:{n}: expected 'qid 0 docid grade'")
-        out.setdefault(parts[0], {})[parts[2]] = int(parts[3])
+        out.setdefault(parts[0], {})[parts[2]] = _grade(parts[3], f"{path}:{n}")
     return out
+
+
+def _grade(text: str, where: str) -> int:
+    """A judgment's grade: a whole number, also written "1.0" as some tools do."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.5  # not a number: refused below like a fraction
+    if not value.is_integer():
+        raise SourceError(f"{where}: the grade {text!r} is not a whole number")
+    return int(value)
 
 
 def _lines(path: str | os.PathLike[str]) -> list[str]:
     try:
         return Path(path).read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
 
@@ -94,7 +107,10 @@ def evaluate(
     with tempfile.TemporaryDirectory(prefix="newsearch-eval-") as tmp:
         if docs is not None:
             ix = NewsIndex.create(Path(tmp) / "index")
-            ix.add_files([docs])
+            report = ix.add_files([docs])
+            if not report.indexed:
+                why = report.failed[0].reason if report.failed else "no documents in it"
+                raise SourceError(f"{docs}: nothing to evaluate on ({why})")
         if ix is None:
             raise NewsearchError("nothing to evaluate", hint="Pass --docs or an index.")
         started = time.perf_counter()

@@ -77,6 +77,7 @@ class Hit:
     similar: int = 0  # other copies of this story (near-duplicates) shown once, under this hit
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
+    story: str = ""  # the key every copy of this story shares (search with collapse=False)
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class IndexReport:
     seconds: float = 0.0
     documents: int = 0
     interrupted: bool = False
+    skipped: tuple[Failure, ...] = ()  # left out on purpose (a README, a non-feed .xml …), why
 
     @property
     def indexed(self) -> int:

@@ -87,28 +87,36 @@ def progress(label: str) -> Iterator[Callable[[int, int, int], None]]:
             sys.stderr.flush()
 
 
-def report_dict(r: IndexReport, where: Path) -> dict[str, Any]:
+def report_dict(r: IndexReport, where: str | Path) -> dict[str, Any]:
     """The index report as one JSON object."""
     data = asdict(r)
     data["failed"] = [{"path": f.path, "reason": f.reason} for f in r.failed]
+    data["skipped"] = [
+        {"path": f.path, "reason": f.reason.removeprefix("skipped: ")} for f in r.skipped
+    ]
     data["index"] = str(where)
     data["docs_per_second"] = round(r.indexed / r.seconds, 1) if r.seconds else None
     return data
 
 
-def report(r: IndexReport, where: Path) -> None:
+def report(r: IndexReport, where: str | Path) -> None:
     """A summary of an index run: added / updated / unchanged / failed, with reasons."""
     # A rate over a fraction of a second ("10 docs/s" for one file) says nothing.
     rate = f", {r.indexed / r.seconds:,.0f} docs/s" if r.indexed and r.seconds >= 1 else ""
     _out(
         f"{r.files} file(s) in {r.seconds:.2f} s{rate}: {r.added} added, {r.updated} updated, "
         f"{r.unchanged} unchanged, {len(r.failed)} failed"
+        + (f", {len(r.skipped)} skipped" if r.skipped else "")
         + (f", {r.removed} removed" if r.removed else "")
     )
     for f in r.failed[:50]:
         _out(f"  failed: {short_path(f.path)}: {f.reason}")
     if len(r.failed) > 50:
         _out(f"  … and {len(r.failed) - 50} more (see --json)")
+    for f in r.skipped[:10]:
+        _out(f"  {f.reason.split(':', 1)[0]}: {short_path(f.path)}:{f.reason.split(':', 1)[1]}")
+    if len(r.skipped) > 10:
+        _out(f"  … and {len(r.skipped) - 10} more skipped (see --json)")
     _out(f"{where}/ now holds {r.documents} article(s).")
 
 
@@ -144,6 +152,7 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
                     for f in h.fragments
                 ],
                 "similar": h.similar,
+                "story": h.story,
                 "tags": list(h.tags),
                 "authors": list(h.authors),
                 "url": h.url,

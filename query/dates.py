@@ -91,7 +91,7 @@ def extract(text: str, asof: datetime | None = None) -> DateClauses:
                 bounds.append(_field_bounds(m))
             else:
                 # Only a relative clause needs "now"; parse_when makes an aware asof naive UTC.
-                today = today or (parse_when(asof) if asof else datetime.now()).date()
+                today = today or (parse_when(asof) or datetime.now()).date()
                 bounds.append(_relative_bounds(m, today))
         except OverflowError as exc:  # after:9999, before:0001-01-01, yesterday of year 1
             raise QueryError(

@@ -15,6 +15,7 @@ from newsearch.engine import (
     NAME_FIELDS,
     TEXT_FIELDS,
     Bool,
+    DateRange,
     Every,
     Fuzzy,
     Node,
@@ -252,9 +253,9 @@ def _combine(items: list[Item]) -> Node:
 
 
 def _boosted(node: Node, boost: float) -> Node:
-    if boost == 1.0:
+    if boost == 1.0 or isinstance(node, Every | Nothing | DateRange):
         return node
-    return replace(node, boost=boost) if hasattr(node, "boost") else node
+    return replace(node, boost=boost)
 
 
 def _fields(field: str | None) -> tuple[str, ...]:
@@ -285,7 +286,8 @@ def _phrase(text: str, field: str | None, slop: int, boost: float) -> Node | Non
 
 
 def _word(text: str, field: str | None, fuzzy: int | None, boost: float) -> Node | None:
-    """One typed word (or a compound like pre-tax, read as a phrase) over its fields."""
+    """One typed word over its fields; a compound (pre-tax, U.S.-led) is its words OR-ed, as
+    Lucene's parser reads it (as a phrase it cost CACM .482 → .474 nDCG@10)."""
     if text == "*":
         return Every()
     if "*" in text or "?" in text:
@@ -298,7 +300,14 @@ def _word(text: str, field: str | None, fuzzy: int | None, boost: float) -> Node
                 Fuzzy(f, _fuzzy_text(word, f), maxdist=fuzzy, boost=boost) for f in _fields(field)
             ]
             return _over_fields(nodes)
-    return _phrase(text, field, 0, boost)
+    words = [w for _, _, w in word_spans(text)]
+    nodes = [
+        Term(f, t, boost=boost * FIELD_BOOSTS.get(f, 1.0))
+        for w in words
+        for f in _fields(field)
+        for t in _terms(w, f)
+    ]
+    return _over_fields(nodes)
 
 
 def _fuzzy_text(word: str, field: str) -> str:

@@ -95,4 +95,5 @@ def _hit(match: Match, rank: int, terms: set[str] | None) -> Hit:
         similar=match.copies,
         tags=art.tags,
         authors=art.authors,
+        story=match.story,
     )

@@ -19,8 +19,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
 def sentence_at(body: str, pos: int) -> tuple[int, int]:
     """The span of the sentence holding character ``pos`` (a paragraph break ends one too)."""
     start = 0
-    for m in _SENTENCE_END.finditer(body, max(0, pos - 600), pos):
-        start = m.end()
+    for before in _SENTENCE_END.finditer(body, max(0, pos - 600), pos):
+        start = before.end()
     m = _SENTENCE_END.search(body, pos)
     end = m.start() if m else len(body)
     if m and body[m.start() - 1 : m.start()] in '”")’' and m.start() > pos:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testdata import DATA, FIXTURES, ROOT, SEED, data_dir
 
 from newsearch import NewsIndex
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEED = ROOT / "seeds" / "000_16f6a29ea987d3dd.txt"
-DATA = ROOT.parent / "shared" / "data"
+__all__ = ["DATA", "FIXTURES", "ROOT", "SEED", "data_dir"]
 
 
 @pytest.fixture
@@ -34,11 +32,3 @@ def seeded(index: NewsIndex) -> NewsIndex:
     report = index.add_files([SEED, FIXTURES])
     assert not [f for f in report.failed if "records.jsonl" not in f.path]
     return index
-
-
-def data_dir(*parts: str) -> Path:
-    """A folder of ../shared/data, or a skip when this checkout has none."""
-    p = DATA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"{p} is absent (research data is read by path, never shipped)")
-    return p

@@ -184,3 +184,50 @@ def test_query_sort_and_date_flags(workdir, fixtures):
     assert {h["published"][:4] for h in only_2017["hits"]} == {"2017"}
     r = run("query", "said", "--since", "yesterday-ish")
     assert r.exit_code == 1 and r.stderr.startswith("Error: not a date")
+
+
+def test_version_and_the_index_option_after_the_command(workdir):
+    from newsearch import __version__
+    from newsearch.cli import hoist_index
+
+    assert run("--version").output.strip() == f"newsearch {__version__}"
+    assert hoist_index(["query", "oil", "-i", "ix", "-n", "3"]) == [
+        "-i",
+        "ix",
+        "query",
+        "oil",
+        "-n",
+        "3",
+    ]
+    assert hoist_index(["stats", "--index=ix"]) == ["--index=ix", "stats"]
+    assert hoist_index(["query", "--", "-i"]) == ["query", "--", "-i"]
+    assert run("index").exit_code == 0
+    r = subprocess.run(
+        [sys.executable, "-m", "newsearch", "query", "Lavrov", "-i", "index", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0 and json.loads(r.stdout)["total"] == 1
+
+
+def test_a_closed_pipe_is_not_an_error(workdir):
+    assert run("index").exit_code == 0
+    # `newsearch query … | head -1` exited 1; `true` has gone before the first write.
+    proc = subprocess.run(
+        f"{sys.executable} -m newsearch query 'Mueller inquiry' -n 50 | true; "
+        "echo ${PIPESTATUS[0]}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+    )
+    assert proc.stdout.strip() == "0" and "Traceback" not in proc.stderr
+
+
+def test_a_password_in_an_index_url_is_never_printed(workdir, monkeypatch):
+    from newsearch import engines
+
+    # The summary line names the index as display() shows it: without credentials.
+    assert engines.display("opensearch://me:s3cret@127.0.0.1:9200/news").count("s3cret") == 0
+    r = run("-i", "opensearch://me:s3cret@127.0.0.1:1/news", "index")
+    assert "s3cret" not in r.output and r.exit_code == 1

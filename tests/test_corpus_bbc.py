@@ -3,7 +3,7 @@
 import random
 
 import pytest
-from conftest import data_dir
+from testdata import data_dir
 
 from newsearch import NewsIndex
 from newsearch.indexer.sources import decode, file_id

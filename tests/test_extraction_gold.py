@@ -8,7 +8,7 @@ import importlib.util
 import warnings
 
 import pytest
-from conftest import ROOT, data_dir
+from testdata import ROOT, data_dir
 
 from newsearch import extract
 

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import ROOT
+from testdata import ROOT
 
 
 def commands():

@@ -1,4 +1,8 @@
-"""Engines behind NewsIndex, chosen by the index location: a folder, or a cluster URL."""
+"""Engines behind NewsIndex, chosen by the index location: a folder, or a cluster URL.
+
+A location starting with opensearch://, opensearchs://, http:// or https:// (also with the
+"//" folded to "/", as a pathlib.Path leaves it) is an OpenSearch alias; anything else a folder.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +15,39 @@ from newsearch.engine import Engine
 from newsearch.errors import NewsearchError
 
 T = TypeVar("T")
-URL_SCHEMES = ("opensearch://", "opensearchs://", "http://", "https://")
+URL_SCHEMES = ("opensearch:", "opensearchs:", "http:", "https:")
+
+
+def _url(location: str | os.PathLike[str]) -> str | None:
+    """The cluster URL a location names, or None for a folder."""
+    text = os.fspath(location)
+    return text if text.startswith(URL_SCHEMES) and ":/" in text else None
 
 
 def _folder(location: str | os.PathLike[str]) -> Path:
     text = os.fspath(location)
-    if text.startswith(URL_SCHEMES):
-        raise NewsearchError(
-            f"{text}: the OpenSearch engine is not part of this version yet",
-            hint="Use an index folder (the embedded Whoosh engine).",
-        )
     if not text:
         raise NewsearchError("no index location given", hint="Pass an index folder with --index.")
     return Path(text)
 
 
+def display(location: str | os.PathLike[str]) -> str:
+    """A location as it may be shown: a cluster URL without its credentials."""
+    url = _url(location)
+    if url is None:
+        return os.fspath(location)
+    from newsearch.engines.opensearch.connection import strip_userinfo
+
+    return strip_userinfo(url)
+
+
 def open_engine(location: str | os.PathLike[str]) -> Engine:
     """The index at a location (IndexNotFoundError when there is none)."""
+    url = _url(location)
+    if url is not None:
+        from newsearch.engines import opensearch
+
+        return opensearch.open_engine(url)
     from newsearch.engines import whoosh
 
     return whoosh.open_engine(_folder(location))
@@ -35,6 +55,11 @@ def open_engine(location: str | os.PathLike[str]) -> Engine:
 
 def create_engine(location: str | os.PathLike[str], overwrite: bool = False) -> Engine:
     """A new, empty index at a location (IndexExistsError unless ``overwrite``)."""
+    url = _url(location)
+    if url is not None:
+        from newsearch.engines import opensearch
+
+        return opensearch.create(url, overwrite)
     from newsearch.engines import whoosh
 
     return whoosh.create(_folder(location), overwrite)
@@ -42,6 +67,11 @@ def create_engine(location: str | os.PathLike[str], overwrite: bool = False) -> 
 
 def rebuild(location: str | os.PathLike[str], wait: float, build: Callable[[Engine], T]) -> T:
     """Build a fresh index with ``build`` and swap it in for the one at the location."""
+    url = _url(location)
+    if url is not None:
+        from newsearch.engines import opensearch
+
+        return opensearch.rebuild(url, wait, build)
     from newsearch.engines import whoosh
 
     return whoosh.rebuild(_folder(location), wait, build)
@@ -49,6 +79,11 @@ def rebuild(location: str | os.PathLike[str], wait: float, build: Callable[[Engi
 
 def exists(location: str | os.PathLike[str]) -> bool:
     """Whether an index (of any format) is at the location."""
+    url = _url(location)
+    if url is not None:
+        from newsearch.engines import opensearch
+
+        return opensearch.exists(url)
     from newsearch.engines.whoosh import store
 
     folder = _folder(location)

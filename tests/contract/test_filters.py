@@ -8,7 +8,7 @@ from newsearch.query.filters import filters, parse_when
 
 
 @pytest.fixture
-def dated(tmp_path):
+def dated(tmp_path, location):
     records = tmp_path / "wire.jsonl"
     rows = [
         ("a", "2017-01-15", "Daily Planet", "Harbour plans approved"),
@@ -27,7 +27,7 @@ def dated(tmp_path):
             for i, d, s, t in rows
         )
     )
-    ix = NewsIndex.create(tmp_path / "ix")
+    ix = NewsIndex.create(location())
     ix.add_files([records])
     return ix
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from contract.conftest import make_location
 from newsearch import NewsIndex
 from newsearch.cli import app
 from newsearch.errors import DocumentNotFoundError, QueryError
 
-CORPUS = Path(__file__).resolve().parent / "newscorpus"
+CORPUS = Path(__file__).resolve().parent.parent / "newscorpus"
 LAST_WEEK = {"nc-42", "nc-34", "nc-16", "nc-18", "nc-17"}
 WIRE = {"nc-17", "nc-16", "nc-18", "nc-34"}  # one Nordic Wire story and three re-publications
 NEWEST_FIRST = [
@@ -68,8 +69,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def ix(tmp_path_factory) -> NewsIndex:
-    index = NewsIndex.create(tmp_path_factory.mktemp("nc") / "ix")
+def ix(engine, tmp_path_factory) -> NewsIndex:
+    index = NewsIndex.create(make_location(engine, tmp_path_factory.mktemp("nc")))
     report = index.add_files([CORPUS / "articles.jsonl"])
     assert report.added == 46 and not report.failed
     return index
@@ -80,7 +81,7 @@ def ids(ix, query, **kw):
 
 
 def cli(ix, *args):
-    r = runner.invoke(app, ["--index", str(ix.path), *args])
+    r = runner.invoke(app, ["--index", ix.location, *args])
     assert r.exit_code == 0, r.output
     return r.output
 
@@ -123,9 +124,11 @@ def test_possessive_with_curly_apostrophe_matches_the_name(ix):
 
 
 def test_boost_moves_the_boosted_word_up(ix):
-    plain = ids(ix, "lighthouse OR zeppelin")
-    boosted = ids(ix, "lighthouse OR zeppelin^5")
-    assert plain[0] != "nc-44" and boosted[0] == "nc-44"
+    # Unboosted, nc-26 (lighthouse in its short title) and nc-44 (zeppelin in its body) score
+    # within 2% of each other, and which leads depends on how an engine rounds field lengths
+    # (Lucene keeps one byte per length, 75 words read as 72): a boost on either word decides.
+    assert ids(ix, "lighthouse^5 OR zeppelin")[0] != "nc-44"
+    assert ids(ix, "lighthouse OR zeppelin^5")[0] == "nc-44"
 
 
 def test_stray_syntax_is_answered_as_words_and_json_says_so(ix):
@@ -328,7 +331,7 @@ def test_json_carries_every_feature(ix):
 
 
 def test_bad_dates_are_messages_not_tracebacks(ix):
-    r = runner.invoke(app, ["--index", str(ix.path), "query", "port date:2024-13"])
+    r = runner.invoke(app, ["--index", ix.location, "query", "port date:2024-13"])
     assert r.exit_code == 1 and "Error:" in r.output and "Traceback" not in r.output
 
 

@@ -25,8 +25,8 @@ from newsearch.engine import (
     SearchRequest,
     TermScore,
 )
-from newsearch.engines.whoosh import ranking, safepickle, schema, store, translate
-from newsearch.engines.whoosh.writing import WhooshWriter
+from newsearch.engines.whoosh import expansion, ranking, safepickle, schema, store, translate
+from newsearch.engines.whoosh.writing import WhooshWriter, private_segment_names
 from newsearch.errors import IndexIncompatibleError, IndexNotFoundError
 from newsearch.models import StoredArticle
 
@@ -42,6 +42,18 @@ class _Reading:
         self.searcher = ix.searcher(weighting=ranking.weighting())
         self.generation = generation
         self._keys: ranking.Keys | None = None
+        self._bounded: dict[Node, Any] = {}
+
+    def query(self, node: Node) -> Any:
+        """The Whoosh query of a tree, multi-term leaves bounded (once per query and searcher:
+        search, snippets and explanations ask for the same one)."""
+        found = self._bounded.get(node)
+        if found is None:
+            if len(self._bounded) > 64:
+                self._bounded.clear()
+            found = translate.query(expansion.bounded(self.searcher.reader(), node))
+            self._bounded[node] = found
+        return found
 
     @property
     def keys(self) -> ranking.Keys:
@@ -56,6 +68,7 @@ class WhooshEngine:
     def __init__(self, folder: Path, name: str | None = None, lock_fd: int | None = None) -> None:
         """Open the folder's live index (or, rebuilding, the index ``name`` under a held lock)."""
         safepickle.install()
+        private_segment_names()
         self.folder = folder
         self.location = str(folder)
         self._held = lock_fd  # a rebuild holds the run lock for the index it builds
@@ -134,7 +147,7 @@ class WhooshEngine:
         """One page of matches: the all-words tier first, copies folded, filters applied."""
         with self._reading() as r:
             s = r.searcher
-            q = translate.query(request.query)
+            q = r.query(request.query)
             every = translate.query(request.first) if request.first is not None else None
             only = self._allowed(s, request.filters)
             order = translate.sort_args(request.sort)
@@ -199,7 +212,7 @@ class WhooshEngine:
     def expand(self, query: Node) -> set[tuple[str, str]]:
         """Every (field, term) the query can match, wildcards and fuzzy words expanded."""
         with self._reading() as r:
-            return ranking.expanded(r.searcher, translate.query(query))
+            return ranking.expanded(r.searcher, r.query(query))
 
     def explain(self, query: Node, doc_id: str) -> tuple[TermScore, ...]:
         """The share of each matched (field, term) in one article's score."""
@@ -207,7 +220,7 @@ class WhooshEngine:
             docnum = self._docnum(r.searcher, doc_id)
             if docnum is None:
                 return ()
-            return ranking.explain(r.searcher, translate.query(query), docnum)
+            return ranking.explain(r.searcher, r.query(query), docnum)
 
     def _docnum(self, searcher: Any, doc_id: str) -> int | None:
         docnum = searcher.document_number(id=doc_id)

@@ -22,7 +22,7 @@ FACET_TOP = 10
 KEY_TERMS = 15  # Whoosh's default of 5 finds the topic, not the story
 
 
-class NewsBM25F(scoring.BM25F):  # type: ignore[misc]  # Whoosh is untyped
+class NewsBM25F(scoring.BM25F):
     """Whoosh's BM25F with the Robertson–Spärck Jones idf that Lucene and Anserini use.
 
     Whoosh's own idf, log(N / (df + 1)) + 1, never falls below 1, so a word in every article
@@ -148,7 +148,8 @@ def explain(searcher: Any, query: Query, docnum: int) -> tuple[TermScore, ...]:
     for leaf in query.leaves():
         field, text = getattr(leaf, "fieldname", None), getattr(leaf, "text", None)
         if field and isinstance(text, str):
-            boosts[(field, text)] = max(boosts.get((field, text), 0.0), float(leaf.boost))
+            boost = float(getattr(leaf, "boost", 1.0))
+            boosts[(field, text)] = max(boosts.get((field, text), 0.0), boost)
     out = []
     for field, term in sorted(expanded(searcher, query)):
         if (field, term) not in searcher.reader():

@@ -66,7 +66,13 @@ def create(folder: Path, overwrite: bool) -> str:
         for child in visible(folder):
             if _OURS.match(child.name) or child.name in (schema.MANIFEST, RUN_LOCK, *_LEGACY):
                 _remove(child)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a path through a file (/etc/passwd/ix), no permission, read-only
+        raise NewsearchError(
+            f"cannot make the index folder {folder}: {exc.strerror or exc}",
+            hint="Choose another --index path.",
+        ) from exc
     return new_index(folder, schema.FIRST_NAME)
 
 

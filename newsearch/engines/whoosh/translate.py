@@ -23,7 +23,17 @@ from newsearch.engine import (
 
 
 def query(node: Node) -> wq.Query:
-    """One query tree as a Whoosh query."""
+    """One query tree as a Whoosh query, normalised as Whoosh's own parser leaves it.
+
+    Normalising flattens nested ORs, so the coordination bonus counts matched (field, term)
+    clauses, as it always did here. Counting matched words instead (the tree unflattened) moved
+    CISI nDCG@10 .344 → .372 and CACM .482 → .490, MED .698 → .697: a ranking change for the
+    relevance work to weigh, not something a change of structure should slip in.
+    """
+    return _node(node).normalize()
+
+
+def _node(node: Node) -> wq.Query:
     if isinstance(node, Term):
         return wq.Term(node.field, node.text, boost=node.boost)
     if isinstance(node, Phrase):
@@ -47,8 +57,8 @@ def query(node: Node) -> wq.Query:
 
 
 def _bool(node: Bool) -> wq.Query:
-    must = [query(c) for c in node.must]
-    should = [query(c) for c in node.should]
+    must = [_node(c) for c in node.must]
+    should = [_node(c) for c in node.should]
     optional = None
     if should:
         optional = should[0] if len(should) == 1 else wq.Or(should, scale=node.coord)
@@ -59,10 +69,11 @@ def _bool(node: Bool) -> wq.Query:
     else:
         positive = optional if optional is not None else wq.Every()
     if node.must_not:
-        nots = [query(c) for c in node.must_not]
+        nots = [_node(c) for c in node.must_not]
         positive = wq.AndNot(positive, nots[0] if len(nots) == 1 else wq.Or(nots))
     if node.boost != 1.0:
-        positive.boost = positive.boost * node.boost
+        boosted: Any = positive  # every Whoosh query has a boost; its stubs do not say so
+        boosted.boost = boosted.boost * node.boost
     return positive
 
 

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import random
 import time
 from typing import Any
 
+from whoosh import writing as wwriting
+from whoosh.codec import base as wcodec
 from whoosh.index import LockError
+from whoosh.util import IDCHARS
 
 from newsearch.engine import IndexedDoc
 from newsearch.engines.whoosh.schema import to_fields
 from newsearch.errors import IndexLockedError
 
 WRITER_MB = 128  # Whoosh's pool before it spills a segment; 128 MB kept Reuters in one
+# Whoosh names segments with the global random module: an app that seeds it (Hypothesis does,
+# per example) got the same name twice and an AssertionError on its second commit.
+_NAMES = random.Random()
+
+
+def _segment_name(size: int = 28) -> str:
+    return "".join(_NAMES.choice(IDCHARS) for _ in range(size))
+
+
+def private_segment_names() -> None:
+    """Name Whoosh's segments from a generator of our own, whatever the app seeds."""
+    wcodec.random_name = _segment_name
+    wwriting.random_name = _segment_name
 
 
 class WhooshWriter:

@@ -180,3 +180,16 @@ def test_an_index_of_the_previous_format_is_refused_with_the_rebuild_hint(tmp_pa
     assert "--rebuild" in err.value.hint
     ix, _ = NewsIndex.rebuild(target, [seed])
     assert ix.search("Lavrov").total == 1
+
+
+def test_an_app_that_seeds_random_can_still_commit_twice(tmp_path):
+    import random
+
+    from newsearch import Article
+
+    ix = NewsIndex.create(tmp_path / "ix")
+    random.seed(0)
+    ix.add_articles([Article(title="One", body="The harbour reopened today.")])
+    random.seed(0)  # Whoosh named the second segment like the first: AssertionError
+    ix.add_articles([Article(title="Two", body="The ferry strike ended today.")])
+    assert ix.stats().documents == 2
