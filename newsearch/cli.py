@@ -298,7 +298,8 @@ def eval_cmd(
             _json(scores)
         else:
             for name, value in scores.items():
-                typer.echo(f"{name:>18}  {value:.4f}")
+                shown = f"{value:.0f}" if name == "queries" else f"{value:.4f}"
+                typer.echo(f"{name:>18}  {shown}")
 
 
 @app.command("serve")

@@ -163,6 +163,9 @@ def test_eval_command(workdir, fixtures):
     )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["queries"] == 3
+    args = ["eval", "--docs", str(coll / "docs.jsonl"), "--queries", str(coll / "queries.tsv")]
+    text = run(*args, "--qrels", str(coll / "qrels.txt")).output
+    assert "queries  3\n" in text  # a count, not "3.0000"
 
 
 def test_index_prune(workdir):
