@@ -204,7 +204,8 @@ def newsearch(docs: list[Doc], tmp: str, path: Path) -> Searcher:
     ix.add_files([path / "docs.jsonl"])
 
     def search(q: str) -> list[tuple[str, float]]:
-        return [(str(h.id), float(h.score)) for h in ix.search(q, limit=K).hits]
+        # record_id: the collection's own ids, as its judgements name them.
+        return [(h.record_id, float(h.score)) for h in ix.search(q, limit=K).hits]
 
     return search
 

@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from newsearch.errors import SourceError
-from newsearch.indexer.raw import SKIPPED, RawDoc, file_id
+from newsearch.indexer.raw import SKIPPED, RawDoc, file_id, scoped_id
 from newsearch.models import Failure
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -133,11 +133,13 @@ def _link(item: Any) -> str:
 
 
 def _item_id(path: str, n: int, item: Any, url: str) -> str:
-    """The item's own id where it is a URI (unique anywhere), else one scoped to this file."""
+    """The item's own id (guid, Atom id, else its link) scoped to this file, else its place.
+
+    Even a URI guid is scoped: the same feed saved on two days holds the same items, and one id
+    in two files would move between them on every run instead of settling.
+    """
     own = _text(_first(item, ID)) or item.get(RDF + "about") or url
-    if own and ":" in own:  # http://…, urn:…, tag:…
-        return own
-    return f"{file_id(path)}:{own or n}"
+    return scoped_id(path, own) if own else f"{file_id(path)}:{n}"
 
 
 def _author(el: Any) -> str:

@@ -14,11 +14,14 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from newsearch.engine import FileMark, IndexedDoc
 from newsearch.errors import NewsearchError, SourceError
 from newsearch.indexer import dedup
 from newsearch.indexer.extract import extract
+from newsearch.indexer.raw import own_id
 from newsearch.indexer.sources import (
     RawDoc,
     SourceFile,
@@ -37,6 +40,7 @@ PARALLEL_MIN_BYTES = 4 * 2**20  # …unless one streamed file alone is this big
 MAX_ARTICLE_CHARS = 8 * 2**20
 IN_FLIGHT = 4  # tasks queued per worker: enough to keep them busy, few enough to bound memory
 BATCH = 16  # small files sent to a worker together
+_DATA = {".gz", ".json", ".jsonl", ".ndjson", ".warc", ".arc", ".rss", ".atom", ".xml"}
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,35 @@ def indexed_doc(raw: RawDoc, art: Article) -> IndexedDoc:
     # Fingerprinted here, in the worker: the writer only compares them (indexer.clusters).
     # The removed pieces stay behind: nothing downstream reads them, and they would double
     # what crosses the process boundary.
+    site = art.site or fallback_site(raw.path, art.url, raw.id != file_id(raw.path))
     return IndexedDoc(
-        raw.id, raw.path, replace(art, removed=()), fingerprint=dedup.fingerprint(art.body)
+        raw.id,
+        raw.path,
+        replace(art, removed=(), site=site),
+        fingerprint=dedup.fingerprint(art.body),
     )
+
+
+def fallback_site(path: str, url: str, record: bool) -> str:
+    """A source name for an article that declares none: its URL's host, else where it lies.
+
+    A record's is its dump's name (``agnews`` for agnews.jsonl.gz), a lone file's its folder's
+    (``business`` for bbc/business/001.txt): names ``--source`` and the facets can match, where
+    the file path shown before matched nothing.
+    """
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:  # "http://[::1": a URL a page got wrong is no reason to fail it
+        host = None
+    if host:
+        return host.removeprefix("www.")
+    p = PurePath(path)
+    if record:
+        name = p.name
+        while (stem := PurePath(name).stem) != name and PurePath(name).suffix.lower() in _DATA:
+            name = stem
+        return name
+    return p.parent.name
 
 
 def prepare(task: Task) -> Prepared:
@@ -103,7 +133,7 @@ def prepare(task: Task) -> Prepared:
 
 
 def _clean(raw: RawDoc, out: Prepared) -> None:
-    where = raw.path if raw.id == file_id(raw.path) else f"{raw.path} [{raw.id}]"
+    where = raw.path if raw.id == file_id(raw.path) else f"{raw.path} [{own_id(raw.id)}]"
     if len(raw.content) > MAX_ARTICLE_CHARS:
         size = len(raw.content) / 2**20
         out.failures.append(Failure(where, f"{size:.0f} MB of text is not one article"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,22 @@ class Unreadable(bytes):
 def file_id(path: str) -> str:
     """A stable id for a file-backed document: the same file always gets the same id."""
     return hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+# A record's own id scoped by its file: "<own id>@<file_id>". Dumps number their records from 1
+# (Reuters and AG News both do), so an unscoped "1" from one dump replaced the other's.
+_SCOPED = re.compile(r"(.*)@([0-9a-f]{16})\Z", re.DOTALL)
+
+
+def scoped_id(path: str, own: str) -> str:
+    """The id of a record with its own id ``own`` in the file at ``path``."""
+    return f"{own}@{file_id(path)}"
+
+
+def own_id(doc_id: str) -> str:
+    """The record's own id inside a scoped id (``scoped_id``); any other id as it is."""
+    m = _SCOPED.match(doc_id)
+    return m.group(1) if m else doc_id
 
 
 def base_suffix(path: str) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from newsearch.errors import SourceError
-from newsearch.indexer.raw import RawDoc, Unreadable, file_id
+from newsearch.indexer.raw import RawDoc, Unreadable, file_id, scoped_id
 from newsearch.indexer.textio import decode, looks_binary, open_stream
 from newsearch.models import Failure
 
@@ -177,7 +177,7 @@ def _record_id(path: str, lineno: int, rec: dict[str, object]) -> str:
     if isinstance(rid, dict) and len(rid) == 1:
         rid = next(iter(rid.values()))  # {"$oid": "…"}: a MongoDB export
     if isinstance(rid, str | int | float) and not isinstance(rid, bool) and rid != "":
-        return _scrub(str(rid))
+        return scoped_id(path, _scrub(str(rid)))
     return f"{file_id(path)}:{lineno}"
 
 

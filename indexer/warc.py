@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from newsearch.errors import SourceError
-from newsearch.indexer.raw import SKIPPED, RawDoc, Unreadable, base_suffix, file_id
+from newsearch.indexer.raw import SKIPPED, RawDoc, Unreadable, base_suffix, file_id, scoped_id
 from newsearch.indexer.records import CHUNK_BYTES, MAX_RECORD_BYTES, size_text
 from newsearch.indexer.textio import decode, html_charset, looks_binary, open_stream
 from newsearch.models import Failure
@@ -149,8 +149,10 @@ def _item(path: str, n: int, record: Any, skipped: Counter[str], cap: int) -> by
         return None
     headers = record.rec_headers
     rid = (headers.get_header("WARC-Record-ID") or "").strip("<> ")
-    if base_suffix(path) == ".arc" or not rid:
-        rid = f"{file_id(path)}:{n}"  # ARC records have no id: warcio invents a random one
+    # ARC records have no id (warcio invents a random one); a WARC's is scoped to its file, so
+    # a WARC copied to a second path makes two articles, not one that moves between them.
+    arc = base_suffix(path) == ".arc" or not rid
+    rid = f"{file_id(path)}:{n}" if arc else scoped_id(path, rid)
     head = {
         "id": rid,
         "url": headers.get_header("WARC-Target-URI") or "",

@@ -10,6 +10,7 @@ __version__ = "0.1.0"
 
 from newsearch.api import NewsIndex, clean_file
 from newsearch.errors import (
+    AmbiguousIdError,
     DocumentNotFoundError,
     IndexExistsError,
     IndexIncompatibleError,
@@ -37,6 +38,7 @@ from newsearch.models import (
 __all__ = [
     "Article",
     "Contribution",
+    "AmbiguousIdError",
     "DocumentNotFoundError",
     "Failure",
     "Hit",

@@ -11,7 +11,7 @@ from typing import Any
 
 from newsearch import engines
 from newsearch.engine import Engine, IndexedDoc
-from newsearch.errors import DocumentNotFoundError, NewsearchError, QueryError
+from newsearch.errors import AmbiguousIdError, DocumentNotFoundError, NewsearchError, QueryError
 from newsearch.models import (
     Article,
     Failure,
@@ -217,7 +217,25 @@ class NewsIndex:
                     return by_path
         except (OSError, ValueError):
             pass  # too long or not a path at all: only an id
-        raise DocumentNotFoundError(f"no article with id {doc_id!r} in {self.location}")
+        return self._resolve_own(doc_id)
+
+    def _resolve_own(self, own: str) -> str:
+        """The full id of the one record whose own id (without its file) is ``own``."""
+        from newsearch.indexer.raw import own_id
+
+        found: dict[str, str] = {}  # a lexicon may list deleted articles' ids: get() says
+        for full in self._engine.terms_with_prefix("id", own + "@"):
+            if own_id(full) == own and (art := self._engine.get(full)) is not None:
+                found[full] = Path(art.path).name
+        if len(found) == 1:
+            return next(iter(found))
+        if not found:
+            raise DocumentNotFoundError(f"no article with id {own!r} in {self.location}")
+        named = [f"{full} ({name})" for full, name in list(found.items())[:5]]
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        raise AmbiguousIdError(
+            f"{len(found)} files hold a record with id {own!r}: {', '.join(named)}{more}"
+        )
 
     def close(self) -> None:
         """Close the searchers this index opened and release its files."""
@@ -256,6 +274,7 @@ def _documents(
     """Articles and records from memory as documents; a record that fails is reported."""
     from newsearch.indexer import dedup
     from newsearch.indexer.extract import extract
+    from newsearch.indexer.raw import own_id
     from newsearch.indexer.sources import record_doc
 
     where = f"<{source}>"
@@ -270,7 +289,8 @@ def _documents(
                 failures.append(Failure(f"{where}:{n}", str(exc)))
                 continue
             has_id = item.get("id", item.get("_id")) not in (None, "")
-            doc_id = raw.id if has_id else _content_id(art)
+            # The caller's own id as it is: files scope theirs, an app owns its id space.
+            doc_id = own_id(raw.id) if has_id else _content_id(art)
         else:
             raise TypeError(f"add_articles takes Articles or dicts, not {type(item).__name__}")
         yield IndexedDoc(doc_id, where, art, fingerprint=dedup.fingerprint(art.body))

@@ -56,4 +56,13 @@ class QueryError(NewsearchError):
 class DocumentNotFoundError(NewsearchError):
     """No article with the given id is in the index."""
 
-    hint = "Ids are shown by `newsearch query`; a file path works too."
+    hint = (
+        "Use an id from the search results; a record's own id works alone where one file "
+        "holds it, and a file's path names the article made from it."
+    )
+
+
+class AmbiguousIdError(DocumentNotFoundError):
+    """A record's own id was given without its file, and several files hold one with it."""
+
+    hint = "Give the full id (the record's id, @, and its file's key), as search results show it."

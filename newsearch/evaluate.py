@@ -72,7 +72,8 @@ def run_queries(
         hits = ix.search(
             text, limit=depth, snippets=False, collapse=False, suggest=False, date_clauses=False
         ).hits
-        run[qid] = {h.id: float(depth - h.rank + 1) for h in hits}
+        # Judgements name the collection's own ids; the index scopes them by their file.
+        run[qid] = {h.record_id: float(depth - h.rank + 1) for h in hits}
     return run
 
 

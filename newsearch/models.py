@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from newsearch.errors import QueryError
+from newsearch.indexer.raw import own_id
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class Hit:
     authors: tuple[str, ...] = ()
     story: str = ""  # the key every copy of this story shares (search with collapse=False)
 
+    @property
+    def record_id(self) -> str:
+        """The id the record carried in its dump (``id`` without its file's key)."""
+        return own_id(self.id)
+
 
 @dataclass(frozen=True)
 class SearchResults:
@@ -146,6 +152,11 @@ class StoredArticle:
     site: str
     url: str
     path: str
+
+    @property
+    def record_id(self) -> str:
+        """The id the record carried in its dump (``id`` without its file's key)."""
+        return own_id(self.id)
 
 
 @dataclass(frozen=True)

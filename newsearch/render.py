@@ -138,6 +138,7 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
             {
                 "rank": h.rank,
                 "id": h.id,
+                "record_id": h.record_id,
                 "title": h.title,
                 "published": h.published.isoformat() if h.published else None,
                 "source": h.source,

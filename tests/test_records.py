@@ -5,6 +5,7 @@ import json
 
 from newsearch import NewsIndex
 from newsearch.indexer import records
+from newsearch.indexer.raw import own_id
 from newsearch.indexer.sources import Unreadable, line_chunks, record_lines
 from newsearch.models import Failure
 
@@ -21,7 +22,7 @@ def test_an_over_long_line_is_one_failure_and_is_never_held(tmp_path):
     placeholder = items[1][1]
     assert isinstance(placeholder, Unreadable) and len(placeholder) < 100  # not the 5 KB line
     docs, failures = record_lines(str(p), items)
-    assert [d.id for d in docs] == ["a", "b"]
+    assert [own_id(d.id) for d in docs] == ["a", "b"]
     assert failures == [Failure(f"{p}:2", "line of 5,048 bytes is over the 1,000 bytes limit")]
 
 

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 import pytest
 
 from newsearch import NewsearchError, NewsIndex, QueryError, render
+from newsearch.indexer.raw import own_id
 from newsearch.server import Request, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,7 +189,12 @@ def test_copies_of_a_story_are_the_hits_it_folded(app: Any) -> None:
     story = next(h for h in shown if h["similar"])
     copies = call(app, f"/api/search?q=port+chief+resigns&copies_of={story['id']}").json_body
     assert copies["total"] == story["similar"] == 3
-    assert {h["id"] for h in copies["hits"]} | {story["id"]} == {"nc-16", "nc-17", "nc-18", "nc-34"}
+    assert {h["record_id"] for h in copies["hits"]} | {own_id(story["id"])} == {
+        "nc-16",
+        "nc-17",
+        "nc-18",
+        "nc-34",
+    }
     assert call(app, "/api/search?q=port&copies_of=nope").status == 404
 
 
@@ -212,12 +218,8 @@ def test_loopback_server_refuses_foreign_host_names(ix: NewsIndex) -> None:
 # --- writes -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["add_articles", "spooled"])
-def writable(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Any:
-    if request.param == "spooled":  # a newsearch without add_articles: records via a file
-        monkeypatch.delattr(NewsIndex, "add_articles", raising=False)
+@pytest.fixture
+def writable(tmp_path: Path) -> Any:
     return make_app(tmp_path / "fresh", write_token=TOKEN)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from newsearch import NewsIndex
 from newsearch.errors import SourceError
+from newsearch.indexer.raw import own_id, scoped_id
 from newsearch.indexer.sources import (
     MAX_BYTES,
     SourceFile,
@@ -100,14 +101,15 @@ def test_gzip_bomb_hits_the_size_limit_not_memory(tmp_path, monkeypatch):
 
 def test_jsonl_records_map_crawler_field_names_and_report_bad_lines(fixtures):
     docs, failures = load(src(fixtures / "records.jsonl"))
-    by_id = {d.id: d for d in docs}
+    by_id = {own_id(d.id): d for d in docs}
+    assert by_id["r-1"].id == scoped_id(str(fixtures / "records.jsonl"), "r-1")
     assert by_id["r-1"].meta["title"] == "Port strike enters second week"
     assert "Dock workers" in by_id["r-1"].content
     assert by_id["r-1"].meta["date"] == "2020-02-10 09:00:00"
     assert by_id["r-1"].meta["site"] == "portnews.example"
     assert by_id["r-2"].meta["tags"] == ["art", "crime"]
     # A record without an id gets a stable one from the file and line.
-    no_id = [d for d in docs if d.id not in ("r-1", "r-2")]
+    no_id = [d for d in docs if own_id(d.id) not in ("r-1", "r-2")]
     assert len(no_id) == 1 and no_id[0].id.endswith(":5")
     reasons = {f.path.rsplit(":", 1)[1]: f.reason for f in failures}
     assert "no text" in reasons["3"] and "invalid JSON" in reasons["4"]
@@ -117,7 +119,7 @@ def test_json_array_file(tmp_path):
     p = tmp_path / "a.json"
     p.write_text('[{"id": 7, "title": "T", "text": "Some text."}]')
     docs, failures = load(src(p))
-    assert [d.id for d in docs] == ["7"] and not failures
+    assert [own_id(d.id) for d in docs] == ["7"] and not failures
 
 
 def test_file_id_is_stable_and_distinct():

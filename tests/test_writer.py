@@ -57,7 +57,7 @@ def test_jsonl_record_ids_are_the_hit_ids(index, fixtures):
     report = index.add_files([fixtures / "records.jsonl"])
     assert report.added == 3 and len(report.failed) == 2
     hit = index.search("dock workers strike").hits[0]
-    assert hit.id == "r-1" and hit.title == "Port strike enters second week"
+    assert hit.record_id == "r-1" and hit.title == "Port strike enters second week"
     assert hit.published.isoformat() == "2020-02-10T09:00:00"
     assert hit.source == "portnews.example"
 

@@ -6,15 +6,11 @@ write (the same as a .jsonl file given to `newsearch index`).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import tempfile
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
-from newsearch import Failure, IndexReport, NewsIndex
+from newsearch import IndexReport, NewsIndex
 from newsearch.server.app import ApiError
 
 MAX_PATHS = 1000
@@ -95,38 +91,4 @@ def run(ix: NewsIndex, job: Job) -> IndexReport:
     """Index the job's paths or records; the report says what was added, updated or failed."""
     if job.paths:
         return ix.add_files(job.paths, prune=job.prune)
-    add_articles = getattr(ix, "add_articles", None)
-    if add_articles is not None:
-        report: IndexReport = add_articles(job.records)
-        return report
-    # This newsearch indexes records from files only: spool them to one, privately.
-    records = [_with_id(rec) for rec in job.records]
-    folder = Path(tempfile.mkdtemp(prefix="newsearch-upload-"))
-    try:
-        spool = folder / "upload.jsonl"
-        with spool.open("w", encoding="utf-8") as out:
-            for rec in records:
-                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        report = ix.add_files([spool])
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    # "record:3" for the third record, not a spool file the caller never saw.
-    names = (str(spool.resolve()), str(spool))
-    failed = tuple(Failure(_renamed(f.path, names), f.reason) for f in report.failed)
-    return replace(report, failed=failed)
-
-
-def _with_id(rec: dict[str, Any]) -> dict[str, Any]:
-    # A record without an id would get one from the spool file's path, new on every upload:
-    # one from its content instead makes a repeated upload update, never duplicate.
-    if rec.get("id") not in (None, "") or rec.get("_id") not in (None, ""):
-        return rec
-    digest = hashlib.blake2b(json.dumps(rec, sort_keys=True).encode(), digest_size=8)
-    return {**rec, "id": "upload-" + digest.hexdigest()}
-
-
-def _renamed(path: str, spool: tuple[str, ...]) -> str:
-    for name in spool:
-        if path.startswith(name):
-            return "record" + path[len(name) :]
-    return path
+    return ix.add_articles(job.records, source="upload")

@@ -5,6 +5,7 @@ import json
 import pytest
 
 from newsearch import NewsIndex
+from newsearch.indexer.raw import own_id
 
 STORY = (
     "The harbour board voted on Tuesday to sell the old customs house on the quay to a housing "
@@ -28,7 +29,8 @@ def rec(i, text, site="Daily"):
 
 
 def keys(ix):
-    return {doc_id: story for doc_id, story, _ in ix._engine.stories()}
+    """Each record's story key, by the records' own ids (the index scopes both by file)."""
+    return {own_id(doc_id): own_id(story) for doc_id, story, _ in ix._engine.stories()}
 
 
 def test_copies_in_one_run_share_the_first_ones_key(tmp_path, location):

@@ -33,7 +33,7 @@ def dated(tmp_path, location):
 
 
 def ids(res):
-    return [h.id for h in res.hits]
+    return [h.record_id for h in res.hits]
 
 
 def test_sort_newest_and_oldest(dated):

@@ -77,7 +77,7 @@ def ix(engine, tmp_path_factory) -> NewsIndex:
 
 
 def ids(ix, query, **kw):
-    return [h.id for h in ix.search(query, limit=50, **kw).hits]
+    return [h.record_id for h in ix.search(query, limit=50, **kw).hits]
 
 
 def cli(ix, *args):
@@ -119,7 +119,9 @@ def test_syntax_matches_exactly_the_documented_articles(ix, query, expected):
 
 def test_possessive_with_curly_apostrophe_matches_the_name(ix):
     assert "nc-32" in ids(ix, "Kowalczyk", collapse=False)
-    hit = next(h for h in ix.search("Kowalczyk", limit=10, collapse=False) if h.id == "nc-32")
+    hit = next(
+        h for h in ix.search("Kowalczyk", limit=10, collapse=False) if h.record_id == "nc-32"
+    )
     assert "**Kowalczyk’s**" in hit.snippet
 
 
@@ -133,7 +135,7 @@ def test_boost_moves_the_boosted_word_up(ix):
 
 def test_stray_syntax_is_answered_as_words_and_json_says_so(ix):
     data = cli_json(ix, "query", 'zeppelin AND (airship "cargo')
-    assert data["strict"] is False and data["hits"][0]["id"] == "nc-44"
+    assert data["strict"] is False and data["hits"][0]["record_id"] == "nc-44"
     assert cli_json(ix, "query", "zeppelin AND airship")["strict"] is True
 
 
@@ -142,7 +144,7 @@ def test_stray_syntax_is_answered_as_words_and_json_says_so(ix):
 
 def test_relative_dates_count_from_the_newest_article(ix):
     res = ix.search("last week", limit=50, collapse=False)
-    assert {h.id for h in res.hits} == LAST_WEEK and res.dates == ("last week",)
+    assert {h.record_id for h in res.hits} == LAST_WEEK and res.dates == ("last week",)
     assert res.since == datetime(2024, 6, 22) and res.until.date().isoformat() == "2024-06-28"
     # The query text left after the clause is still searched.
     assert set(ids(ix, "Kowalczyk last week", collapse=False)) == {"nc-18", "nc-42"}
@@ -197,7 +199,7 @@ def test_filters_by_source_tag_author(ix):
 def test_pages_do_not_overlap_and_cover_the_list(ix):
     whole = ids(ix, "port OR inquiry OR harbour")
     pages = [
-        [h.id for h in ix.search("port OR inquiry OR harbour", limit=4, page=p).hits]
+        [h.record_id for h in ix.search("port OR inquiry OR harbour", limit=4, page=p).hits]
         for p in (1, 2, 3)
     ]
     assert sum(pages, []) == whole[:12]
@@ -235,12 +237,12 @@ def test_snippet_spans_point_at_the_matched_words_in_the_body(ix):
 
 def test_far_apart_words_of_a_long_sentence_each_get_a_fragment(ix):
     hit = ix.search("ferry timetable").hits[0]
-    assert hit.id == "nc-05" and len(hit.fragments) == 2
+    assert hit.record_id == "nc-05" and len(hit.fragments) == 2
     assert "**ferry**" in hit.snippet and "**timetable**" in hit.snippet
 
 
 def test_wildcard_and_fuzzy_matches_are_highlighted_in_the_articles_words(ix):
-    hits = {h.id: h.snippet for h in ix.search("electrif*").hits}
+    hits = {h.record_id: h.snippet for h in ix.search("electrif*").hits}
     assert "**electrified**" in hits["nc-09"] and "**electrification**" in hits["nc-23"]
     assert "**zeppelin**" in ix.search("zepelin~").hits[0].snippet.lower()
 
@@ -277,7 +279,7 @@ def test_no_suggestion_for_a_correct_query(ix):
 
 def test_syndicated_copies_show_once_with_a_count(ix):
     res = ix.search("Tulley resigns port authority", limit=20)
-    shown = [h for h in res.hits if h.id in WIRE]
+    shown = [h for h in res.hits if h.record_id in WIRE]
     assert len(shown) == 1 and shown[0].similar == 3 and res.collapsed == 3
     every = ids(ix, "Tulley resigns port authority", collapse=False)
     assert set(every) >= WIRE
@@ -285,21 +287,21 @@ def test_syndicated_copies_show_once_with_a_count(ix):
 
 def test_exact_duplicate_collapses_and_same_topic_stays_apart(ix):
     hits = ix.search("wildfire evacuation hillside villages").hits
-    assert len([h for h in hits if h.id in {"nc-01", "nc-37"}]) == 1 and hits[0].similar == 1
+    assert len([h for h in hits if h.record_id in {"nc-01", "nc-37"}]) == 1 and hits[0].similar == 1
     rates = ids(ix, "central bank interest rates")
     assert {"nc-27", "nc-31"} <= set(rates)  # same event, written independently: both shown
 
 
 def test_copies_counted_within_the_filter(ix):
     hit = ix.search("Tulley resigns", since="2024-06-26").hits[0]
-    assert hit.id in {"nc-16", "nc-34"} and hit.similar == 1
+    assert hit.record_id in {"nc-16", "nc-34"} and hit.similar == 1
 
 
 def test_all_flag_shows_every_copy(ix):
     once = cli_json(ix, "query", "Tulley resigns port authority")
     every = cli_json(ix, "query", "Tulley resigns port authority", "--all")
-    assert len([h for h in once["hits"] if h["id"] in WIRE]) == 1
-    assert {h["id"] for h in every["hits"]} >= WIRE and once["collapsed"] == 3
+    assert len([h for h in once["hits"] if h["record_id"] in WIRE]) == 1
+    assert {h["record_id"] for h in every["hits"]} >= WIRE and once["collapsed"] == 3
 
 
 # More like this
@@ -307,11 +309,11 @@ def test_all_flag_shows_every_copy(ix):
 
 def test_similar_finds_the_same_affair_and_leaves_out_copies(ix):
     res = ix.similar("nc-17", limit=5)
-    got = [h.id for h in res.hits]
+    got = [h.record_id for h in res.hits]
     assert not WIRE & set(got)  # copies of the story itself are not "similar stories"
     assert got[0] in {"nc-42", "nc-25", "nc-03", "nc-30", "nc-32"}  # the same port affair
     data = cli_json(ix, "similar", "nc-17", "-n", "3")
-    assert [h["id"] for h in data["hits"]] == got[:3]
+    assert [h["record_id"] for h in data["hits"]] == got[:3]
     with pytest.raises(DocumentNotFoundError):
         ix.similar("nc-99")
 
@@ -338,9 +340,9 @@ def test_bad_dates_are_messages_not_tracebacks(ix):
 def test_date_clauses_can_be_read_as_words(ix):
     res = ix.search("last week", date_clauses=False, limit=50, collapse=False)
     assert res.dates == () and res.since is None
-    assert {h.id for h in res.hits} - LAST_WEEK  # the words, found in older articles too
+    assert {h.record_id for h in res.hits} - LAST_WEEK  # the words, found in older articles too
     out = cli_json(ix, "query", "Kowalczyk last week", "--no-date-clauses", "--all", "-n", "50")
-    assert out["dates"] == [] and {h["id"] for h in out["hits"]} - LAST_WEEK
+    assert out["dates"] == [] and {h["record_id"] for h in out["hits"]} - LAST_WEEK
 
 
 def test_only_negated_words_mean_everything_else(ix):

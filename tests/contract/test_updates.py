@@ -95,7 +95,7 @@ def test_records_gone_from_a_dump_are_removed_at_its_end(tmp_path, location):
     touch_later(p)
     ix.add_files([p])
     assert ix.stats().documents == 6
-    assert {a.id for a in ix.articles()} == {f"r{i}" for i in range(6)}
+    assert {a.record_id for a in ix.articles()} == {f"r{i}" for i in range(6)}
 
 
 def test_a_tab_in_a_file_name_does_not_break_later_runs(tmp_path, location):

@@ -29,6 +29,9 @@ from newsearch.models import StoredArticle
 
 COMPOSITE_PAGE = 1000
 ARTICLE_FIELDS = ["id", "story", "stored"]
+# Ids listed for one record id given without its file: more files than this sharing it is a
+# dump split into pieces, and naming a few of them is enough to choose from.
+MAX_ID_MATCHES = 100
 
 
 class OpenSearchEngine(Handle):
@@ -208,6 +211,9 @@ class OpenSearchEngine(Handle):
 
     def terms_with_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The field's terms that start with ``prefix``, in order."""
+        if field == "id":  # a keyword: the ids themselves, for an id given without its file
+            body = {"size": MAX_ID_MATCHES, "query": {"prefix": {"id": prefix}}, "_source": ["id"]}
+            return iter(sorted(h["_source"]["id"] for h in self._search(body)["hits"]["hits"]))
         if field not in mapping.TEXT_FIELDS:
             return iter(())
         scope = {"prefix": {field: prefix}} if prefix else {"match_all": {}}
