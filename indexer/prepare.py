@@ -6,6 +6,7 @@ dump of any size takes bounded memory and its chunks spread over the workers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import sys
@@ -52,6 +53,7 @@ class Task:
     lines: tuple[tuple[int, bytes], ...] | None = None
     first: bool = True
     last: bool = True
+    upto: int = 0  # bytes of the file on disk read through this task (0: not known)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Prepared:
     unchanged: bool = False
     first: bool = True
     last: bool = True
+    upto: int = 0  # as Task.upto: what the progress line's ETA is counted in
 
 
 def indexed_doc(raw: RawDoc, art: Article) -> IndexedDoc:
@@ -73,12 +76,16 @@ def indexed_doc(raw: RawDoc, art: Article) -> IndexedDoc:
     # The removed pieces stay behind: nothing downstream reads them, and they would double
     # what crosses the process boundary.
     site = art.site or fallback_site(raw.path, art.url, raw.id != file_id(raw.path))
+    art = replace(art, removed=(), site=site)
     return IndexedDoc(
-        raw.id,
-        raw.path,
-        replace(art, removed=(), site=site),
-        fingerprint=dedup.fingerprint(art.body),
+        raw.id, raw.path, art, fingerprint=dedup.fingerprint(art.body), digest=content_digest(art)
     )
+
+
+def content_digest(art: Article) -> str:
+    """A hash of everything stored of a cleaned article: equal when a re-read changed nothing."""
+    parts = (art.title, art.body, art.published, art.authors, art.tags, art.site, art.url)
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def fallback_site(path: str, url: str, record: bool) -> str:
@@ -106,7 +113,7 @@ def fallback_site(path: str, url: str, record: bool) -> str:
 def prepare(task: Task) -> Prepared:
     """Read and clean one task (runs in a worker process); unchanged content is skipped early."""
     src = task.src
-    out = Prepared(src, task.digest, first=task.first, last=task.last)
+    out = Prepared(src, task.digest, first=task.first, last=task.last, upto=task.upto)
     if task.lines is not None:
         raws, out.failures = record_lines(src.path, task.lines)
     else:
@@ -174,20 +181,23 @@ def tasks(todo: list[tuple[SourceFile, str]]) -> Iterator[Task | Prepared]:
 def _chunks(src: SourceFile, digest: str) -> Iterator[Task | Prepared]:
     from newsearch.indexer.sources import JSON_SUFFIXES, base_suffix, record_chunks
 
-    previous, first = None, True
+    previous, first, upto, read = None, True, 0, 0
     # JSON Lines are read here line by line; archives by their own reader (numbered records).
-    reader = line_chunks if base_suffix(src.path) in JSON_SUFFIXES else record_chunks
+    lines = base_suffix(src.path) in JSON_SUFFIXES
+    reader = line_chunks if lines else record_chunks
+    scale = disk_per_byte(src) if lines else 0.0  # an archive's records are not its bytes
     try:
         for chunk in reader(src.path):
             if previous is not None:
-                yield Task(src, digest, tuple(previous), first=first, last=False)
+                yield Task(src, digest, tuple(previous), first=first, last=False, upto=upto)
                 first = False
-            previous = chunk
+            read += sum(len(line) for _, line in chunk)
+            previous, upto = chunk, min(int(read * scale), src.size)
     except (OSError, EOFError, zlib.error, SourceError) as exc:
         # A truncated .gz or archive: what was read is indexed; the rest is reported.
         reason = getattr(exc, "strerror", None) or str(exc).removeprefix(src.path + ": ")
         if previous is not None:
-            yield Task(src, digest, tuple(previous), first=first, last=False)
+            yield Task(src, digest, tuple(previous), first=first, last=False, upto=upto)
             first = False
             reason = f"cannot read all of it: {reason}"
         yield Prepared(src, failures=[Failure(src.path, reason)], first=first)
@@ -196,6 +206,20 @@ def _chunks(src: SourceFile, digest: str) -> Iterator[Task | Prepared]:
         yield Prepared(src, failures=[Failure(src.path, "empty file")])
     else:
         yield Task(src, digest, tuple(previous), first=first, last=True)
+
+
+def disk_per_byte(src: SourceFile) -> float:
+    """Bytes on disk per byte read: 1 for a plain file; a .gz's from its trailer (0: unknown)."""
+    if not src.path.lower().endswith(".gz"):
+        return 1.0
+    try:
+        with open(src.path, "rb") as fh:
+            fh.seek(-4, os.SEEK_END)
+            inflated = int.from_bytes(fh.read(4), "little")  # ISIZE: the size mod 2**32
+    except OSError:
+        return 0.0
+    # Smaller than the file: past 4 GB (wrapped) or many members; the ETA waits for the end.
+    return src.size / inflated if inflated >= src.size else 0.0
 
 
 def worker_init(lock_fd: int, parent: int) -> None:

@@ -24,10 +24,11 @@ from newsearch.engine import Engine, IndexedDoc
 from newsearch.errors import NewsearchError
 from newsearch.indexer.clusters import Clusters
 from newsearch.indexer.prepare import run as run_tasks
+from newsearch.indexer.reread import FAILURE_LOG, FailureLog, FilesRead
 from newsearch.indexer.sources import SourceFile, file_id, find_files, is_skipped
-from newsearch.models import IndexReport
+from newsearch.models import IndexProgress, IndexReport
 
-Progress = Callable[[int, int, int], None]  # files done, files in all, articles written
+Progress = Callable[[IndexProgress], None]
 BATCH_DOCS = 5000  # commit this often: an interrupted run keeps every finished batch
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)  # the disk, not newsearch
 
@@ -117,7 +118,7 @@ def add_files(
             report = _add_files(engine, clusters, roots, settings, progress, lock_fd)
             if prune:
                 removed = prune_missing(engine, clusters, roots, wait)
-                report = replace(report, removed=removed, documents=engine.count())
+                report = replace(report, removed=report.removed + removed, documents=engine.count())
             return report
         finally:
             clusters.close()
@@ -186,21 +187,30 @@ def _add_files(
     started = time.perf_counter()
     files, failures = find_files(paths, follow_links=follow_links)
     known = engine.catalog()
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    log = FailureLog(engine.state_file(FAILURE_LOG))
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
     todo: list[tuple[SourceFile, str]] = []
     for src in files:
         seen = known.get(src.path)
         if seen and seen.signature == src.signature and not check_content:
             counts["unchanged"] += seen.documents
+            failures.extend(log.earlier(src.path, src.signature))
         else:
             todo.append((src, seen.digest if seen else ""))
-    if progress:
-        progress(len(files) - len(todo), len(files), 0)
+    total_bytes = sum(src.size for src, _ in todo)
+    finished = partial = 0  # bytes of the files read to their end, and into the current one
+
+    def tick() -> None:
+        if progress:
+            made = counts["added"] + counts["updated"]
+            progress(IndexProgress(done, len(files), finished + partial, total_bytes, made))
+
     workers = workers if workers is not None else min(4, os.cpu_count() or 1)
     done = len(files) - len(todo)
+    tick()
     committed = dict(counts)  # what an interruption leaves in the index
     batch = Batch(engine, clusters, wait)
-    ids: dict[str, set[str]] = {}  # ids read this run, per file indexed before
+    files_read = FilesRead(engine)
     broken: set[str] = set()  # files whose read failed as a whole this run
 
     def report(interrupted: bool = False) -> IndexReport:
@@ -209,6 +219,7 @@ def _add_files(
             added=got["added"],
             updated=got["updated"],
             unchanged=got["unchanged"],
+            removed=got["removed"],
             failed=tuple(f for f in failures if not is_skipped(f)),
             skipped=tuple(f for f in failures if is_skipped(f)),
             files=len(files),
@@ -222,28 +233,35 @@ def _add_files(
         for prep in prepared:
             path = prep.src.path
             done += prep.last
+            finished += prep.src.size if prep.last else 0
+            partial = 0 if prep.last else prep.upto
             failures.extend(prep.failures)
+            files_read.failures.setdefault(path, []).extend(prep.failures)
             broken.update(f.path for f in prep.failures if f.path == path)
             seen = known.get(path)
             if prep.unchanged and seen:
                 counts["unchanged"] += seen.documents
+                failures.extend(log.earlier(path, prep.src.signature))
                 continue
             for doc in prep.docs:
+                change = files_read.change(doc, seen is not None)
+                counts[change] += 1
+                if change == "unchanged" and doc.mark is None:
+                    continue  # as committed: nothing to write (the mark must be, though)
                 batch.add(doc)
-                if seen:
-                    ids.setdefault(path, set()).add(doc.id)
-                counts["updated" if seen else "added"] += 1
                 if len(batch) >= batch_docs:  # also inside one big JSON Lines file
                     batch.commit()
                     committed = dict(counts)
-                    if progress:
-                        progress(done, len(files), counts["added"] + counts["updated"])
-            if prep.last and seen:
-                _retire(batch, path, seen.documents, ids.pop(path, set()), path in broken)
-            if progress:
-                progress(done, len(files), counts["added"] + counts["updated"])
+                    tick()
+            if prep.last:
+                before, read = files_read.done(path)
+                if path not in broken:
+                    log.record(path, prep.src.signature, files_read.failures.pop(path, []))
+                counts["removed"] += _retire(batch, path, before, read, path in broken)
+            tick()
         batch.commit()
         committed = dict(counts)
+        log.save()
     except KeyboardInterrupt:
         raise IndexingInterrupted(report(interrupted=True)) from None
     except BrokenProcessPool as exc:
@@ -256,13 +274,14 @@ def _add_files(
     return report()
 
 
-def _retire(batch: Batch, path: str, before: int, read: set[str], broken: bool) -> None:
-    """At a re-read file's end, queue deleting the articles its new version no longer holds."""
-    if broken or not read:
-        return  # keep the last good version until a good read replaces it
-    if before <= 1 and read == {file_id(path)}:
-        return  # one article per file, replaced by id: nothing can be left over
+def _retire(batch: Batch, path: str, before: set[str], read: set[str], broken: bool) -> int:
+    """At a re-read file's end, queue deleting the articles it no longer holds; how many."""
+    if broken or not read or not before:
+        return 0  # keep the last good version until a good read replaces it
+    if before == read == {file_id(path)}:
+        return 0  # one article per file, replaced by id: nothing can be left over
     batch.stale.append((path, frozenset(read)))
+    return len(before - read)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from newsearch.errors import AmbiguousIdError, DocumentNotFoundError, NewsearchE
 from newsearch.models import (
     Article,
     Failure,
+    IndexProgress,
     IndexReport,
     IndexStats,
     Piece,
@@ -24,7 +25,10 @@ from newsearch.models import (
 )
 
 PathLike = str | os.PathLike[str]
-Progress = Callable[[int, int, int], None]
+Progress = Callable[[IndexProgress], None]  # called as a run goes: files, bytes, articles
+# A record's own id looked up without its file is a prefix query: OpenSearch refuses one of
+# 5,000 characters (HTTP 400), and no one types an id of more than 1,024 bytes.
+MAX_OWN_ID = 1024
 TOP_SOURCES = 20  # sources listed by stats(): the rest are a long tail of one-off sites
 
 
@@ -223,6 +227,8 @@ class NewsIndex:
         """The full id of the one record whose own id (without its file) is ``own``."""
         from newsearch.indexer.raw import own_id
 
+        if not own or len(own.encode("utf-8")) > MAX_OWN_ID:
+            raise DocumentNotFoundError(f"no article with id {own[:80]!r} in {self.location}")
         found: dict[str, str] = {}  # a lexicon may list deleted articles' ids: get() says
         for full in self._engine.terms_with_prefix("id", own + "@"):
             if own_id(full) == own and (art := self._engine.get(full)) is not None:

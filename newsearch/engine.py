@@ -238,6 +238,9 @@ class IndexedDoc:
     fingerprint: bytes | None = None  # MinHash (indexer.dedup), for near-duplicate stories
     story: str = ""  # set by the writer (indexer.clusters)
     mark: FileMark | None = None  # on a file's last article: the file is wholly indexed
+    # The cleaned article's content hash: when a changed dump is re-read, its records that did
+    # not change are told apart (counted unchanged, not rewritten) from those that did.
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,6 +322,9 @@ class Engine(Protocol):
 
     def sample_texts(self, field: str, term: str, limit: int) -> Iterator[str]:
         """The body text of up to ``limit`` articles holding the term (how it is written)."""
+
+    def file_articles(self, source: str) -> dict[str, str]:
+        """id → content digest of the committed articles of one source file."""
 
     def catalog(self) -> dict[str, FileMark]:
         """source path → what is indexed of it."""

@@ -160,6 +160,17 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class IndexProgress:
+    """How far an indexing run is, for a progress line: files, their bytes, articles written."""
+
+    files_done: int
+    files: int
+    bytes_done: int  # of the files to read this run (unchanged ones are not counted)
+    bytes: int
+    articles: int
+
+
+@dataclass(frozen=True)
 class IndexStats:
     """What an index holds."""
 

@@ -14,7 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from newsearch.models import Article, IndexReport, IndexStats, Piece, SearchResults, StoredArticle
+from newsearch.models import (
+    Article,
+    IndexProgress,
+    IndexReport,
+    IndexStats,
+    Piece,
+    SearchResults,
+    StoredArticle,
+)
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -57,24 +65,32 @@ def short_path(path: str) -> str:
 
 
 @contextmanager
-def progress(label: str) -> Iterator[Callable[[int, int, int], None]]:
-    """A progress line with docs/s and an ETA on stderr, silent when stderr is not a terminal."""
+def progress(label: str) -> Iterator[Callable[[IndexProgress], None]]:
+    """A progress line with docs/s and an ETA on stderr, silent when stderr is not a terminal.
+
+    The ETA counts bytes, not files: a 21,578-record dump among 2,480 small files was "ETA 3 s"
+    for 55 s when files were the measure.
+    """
     on = sys.stderr.isatty()
     start = time.perf_counter()
-    state = {"last": 0.0, "shown": False, "first": -1}
+    state = {"last": 0.0, "shown": False, "first": -1.0}
 
-    def tick(done: int, total: int, docs: int) -> None:
+    def tick(p: IndexProgress) -> None:
         now = time.perf_counter()
         if state["first"] < 0:
-            state["first"] = done  # files skipped as unchanged do not count toward the rate
+            state["first"] = p.bytes_done  # files skipped as unchanged do not count toward the rate
         if not on or now - state["last"] < 0.2:
             return
         state["last"], state["shown"] = now, True
         elapsed = max(now - start, 1e-9)
-        worked = done - state["first"]
-        eta = (total - done) * elapsed / worked if worked else None
-        line = f"{label}: {done:,}/{total:,} files, {docs:,} articles, {docs / elapsed:,.0f} docs/s"
-        if eta is not None and done < total:
+        worked = p.bytes_done - state["first"]
+        eta = (p.bytes - p.bytes_done) * elapsed / worked if worked > 0 else None
+        line = (
+            f"{label}: {p.files_done:,}/{p.files:,} files"
+            + (f" ({_mb(p.bytes_done)} of {_mb(p.bytes)})" if p.bytes >= 2**20 else "")
+            + f", {p.articles:,} articles, {p.articles / elapsed:,.0f} docs/s"
+        )
+        if eta is not None and p.bytes_done < p.bytes:
             line += f", ETA {eta:,.0f} s"
         sys.stderr.write("\r" + line + "\x1b[K")
         sys.stderr.flush()
@@ -85,6 +101,10 @@ def progress(label: str) -> Iterator[Callable[[int, int, int], None]]:
         if state["shown"]:
             sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:,.1f} MB"
 
 
 def report_dict(r: IndexReport, where: str | Path) -> dict[str, Any]:
@@ -104,10 +124,10 @@ def report(r: IndexReport, where: str | Path) -> None:
     # A rate over a fraction of a second ("10 docs/s" for one file) says nothing.
     rate = f", {r.indexed / r.seconds:,.0f} docs/s" if r.indexed and r.seconds >= 1 else ""
     _out(
-        f"{r.files} file(s) in {r.seconds:.2f} s{rate}: {r.added} added, {r.updated} updated, "
-        f"{r.unchanged} unchanged, {len(r.failed)} failed"
-        + (f", {len(r.skipped)} skipped" if r.skipped else "")
-        + (f", {r.removed} removed" if r.removed else "")
+        f"{r.files:,} file(s) in {r.seconds:,.2f} s{rate}: {r.added:,} added, "
+        f"{r.updated:,} updated, {r.unchanged:,} unchanged, {len(r.failed):,} failed"
+        + (f", {len(r.skipped):,} skipped" if r.skipped else "")
+        + (f", {r.removed:,} removed" if r.removed else "")
     )
     for f in r.failed[:50]:
         _out(f"  failed: {short_path(f.path)}: {f.reason}")
@@ -117,7 +137,7 @@ def report(r: IndexReport, where: str | Path) -> None:
         _out(f"  {f.reason.split(':', 1)[0]}: {short_path(f.path)}:{f.reason.split(':', 1)[1]}")
     if len(r.skipped) > 10:
         _out(f"  … and {len(r.skipped) - 10} more skipped (see --json)")
-    _out(f"{where}/ now holds {r.documents} article(s).")
+    _out(f"{where}/ now holds {r.documents:,} article(s).")
 
 
 def results_dict(res: SearchResults) -> dict[str, Any]:

@@ -258,6 +258,11 @@ class OpenSearchEngine(Handle):
         counts = dict(self._composite("path", {"match_all": {}}))
         return {p: FileMark(m.signature, m.digest, counts.get(p, 0)) for p, m in marks.items()}
 
+    def file_articles(self, source: str) -> dict[str, str]:
+        """id → content digest of the committed articles of one source file."""
+        where = {"term": {"path": source}}
+        return {s["id"]: s.get("digest", "") for s in self._scan(["id", "digest"], where)}
+
     def stories(self) -> Iterator[tuple[str, str, bytes | None]]:
         """(id, story, fingerprint) of every article."""
         for src in self._scan(["id", "story", "fp"]):

@@ -74,11 +74,13 @@ class Handle:
             got = self._client.get(index=self._read, id=mapping.doc_key(doc_id), ignore=404)
         return dict(got["_source"]) if got.get("found") else None
 
-    def _scan(self, fields: list[str]) -> Iterator[dict[str, Any]]:
+    def _scan(
+        self, fields: list[str], where: dict[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
         from opensearchpy import helpers
 
         with cluster_errors(self.target):
-            query = {"query": {"match_all": {}}, "sort": ["_doc"], "_source": fields}
+            query = {"query": where or {"match_all": {}}, "sort": ["_doc"], "_source": fields}
             for hit in helpers.scan(self._client, query=query, index=self._read, size=SCROLL_PAGE):
                 yield hit["_source"]
 

@@ -20,7 +20,7 @@ from newsearch.indexer.terms import SETTINGS, index_term, name_terms, word_spans
 from newsearch.models import StoredArticle
 
 # Bump when the mapping or the way documents are written changes incompatibly.
-FORMAT = 1
+FORMAT = 2
 ENGINE = "opensearch"
 # BM25 constants of the Whoosh engine (engines/whoosh/ranking.py: chosen on the dev sets).
 K1, B = 1.5, 0.75
@@ -73,6 +73,7 @@ def mappings(name: str) -> dict[str, Any]:
         published={"type": "date", "format": "strict_date_optional_time"},
         seq={"type": "long"},  # write order: ties sort as Whoosh's document numbers do
         fp={"type": "binary"},
+        digest={"type": "keyword", "index": False, "doc_values": False},
         stored={"type": "object", "enabled": False},
     )
     hidden = [*TEXT_FIELDS, *NAME_FIELDS, *(f + TERMS_SUFFIX for f in TEXT_FIELDS)]
@@ -138,6 +139,8 @@ def to_source(doc: IndexedDoc, seq: int) -> dict[str, Any]:
         source["tag"] = whole
     if doc.fingerprint is not None:
         source["fp"] = base64.b64encode(doc.fingerprint).decode("ascii")
+    if doc.digest:
+        source["digest"] = doc.digest
     if doc.mark is not None:
         source["filekey"] = "\t".join((doc.source, doc.mark.signature, doc.mark.digest))
     published = utc(art.published)

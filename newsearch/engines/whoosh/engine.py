@@ -299,6 +299,13 @@ class WhooshEngine:
 
     # ------------------------------------------------------------ bookkeeping and writing
 
+    def file_articles(self, source: str) -> dict[str, str]:
+        """id → content digest of the committed articles of one source file."""
+        with self._reading() as r:
+            searcher = r.searcher
+            found = (searcher.stored_fields(n) for n in searcher.document_numbers(path=source))
+            return {f["id"]: f.get("digest", "") for f in found}
+
     def catalog(self) -> dict[str, FileMark]:
         """source path → its signature, digest and live article count."""
         with self._reading() as r:

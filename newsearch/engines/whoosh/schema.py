@@ -17,7 +17,7 @@ from newsearch.models import StoredArticle
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
 # 5: the fingerprint is stored with the article (the near-duplicate store is rebuilt from it)
 # and the manifest names the live Whoosh index (a rebuild writes a new one beside it).
-FORMAT = 5
+FORMAT = 6
 MANIFEST = "newsearch.json"
 FIRST_NAME = "MAIN"
 
@@ -48,6 +48,7 @@ def build_schema() -> Schema:
         # The key of the story an article is a copy of (indexer.clusters), for collapsing.
         dup=ID(stored=True, sortable=True),
         fp=STORED(),  # its MinHash: clusters.sqlite is rebuilt from these
+        digest=STORED(),  # its content hash: a re-read dump's unchanged records are left alone
     )
 
 
@@ -69,6 +70,8 @@ def to_fields(doc: IndexedDoc) -> dict[str, Any]:
     }
     if doc.fingerprint is not None:
         fields["fp"] = doc.fingerprint
+    if doc.digest:
+        fields["digest"] = doc.digest
     if doc.mark is not None:
         fields["filekey"] = "\t".join((doc.source, doc.mark.signature, doc.mark.digest))
     published = art.published
