@@ -23,19 +23,19 @@ class IndexNotFoundError(NewsearchError):
 class IndexExistsError(NewsearchError):
     """An index is already at the path given to create()."""
 
-    hint = "Open it instead, or pass overwrite=True / --rebuild to replace it."
+    hint = "Open it instead, or replace it: `newsearch index --rebuild` (create(overwrite=True))."
 
 
 class IndexIncompatibleError(NewsearchError):
     """The index was written by another version or is damaged."""
 
-    hint = "Rebuild it with `newsearch index --rebuild`."
+    hint = "Rebuild it from its sources: `newsearch index --rebuild` (NewsIndex.rebuild)."
 
 
 class IndexLockedError(NewsearchError):
     """Another writer holds the index and did not let go in time."""
 
-    hint = "Wait for the other indexing run to finish, or raise --wait."
+    hint = "Wait for the other indexing run to finish, or wait longer (--wait; wait=)."
 
 
 class SourceError(NewsearchError):

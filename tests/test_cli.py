@@ -234,3 +234,20 @@ def test_a_password_in_an_index_url_is_never_printed(workdir, monkeypatch):
     assert engines.display("opensearch://me:s3cret@127.0.0.1:9200/news").count("s3cret") == 0
     r = run("-i", "opensearch://me:s3cret@127.0.0.1:1/news", "index")
     assert "s3cret" not in r.output and r.exit_code == 1
+
+
+def test_a_folder_of_other_files_is_not_an_index_and_the_hint_does_not_mislead(tmp_path):
+    (tmp_path / "notes.txt").write_text("not an index")
+    r = run("-i", str(tmp_path), "query", "oil")
+    assert r.exit_code == 1 and "is not a newsearch index" in r.output
+    # Before: "build one there with `newsearch index`", which then refused the folder.
+    assert "build one there" not in r.output and "empty or new folder" in r.output
+    assert "--rebuild" not in r.output
+
+
+def test_library_hints_name_the_api_where_they_name_a_command():
+    from newsearch import errors
+
+    assert "`newsearch" not in errors.DocumentNotFoundError.hint
+    for cls in (errors.IndexIncompatibleError, errors.IndexExistsError, errors.IndexNotFoundError):
+        assert "`newsearch" in cls.hint and ("NewsIndex" in cls.hint or "create(" in cls.hint)

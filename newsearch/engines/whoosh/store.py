@@ -99,7 +99,9 @@ def live_name(folder: Path) -> str:
     if not is_index(folder):
         raise IndexNotFoundError(
             f"{folder} is not a newsearch index",
-            hint="Pass the index folder with --index, or build one there with `newsearch index`.",
+            # Not "build one there": that refuses a folder of other files (check_folder).
+            hint="Pass the folder the index is in (-i/--index, NEWSEARCH_INDEX); a new index "
+            "needs an empty or new folder.",
         )
     return str(schema.read_manifest(folder)["index"])
 
