@@ -21,6 +21,7 @@ from newsearch.indexer.terms import (
     index_term,
     normal_form,
     snowball_stem,
+    split_token,
     word_spans,
 )
 
@@ -58,7 +59,7 @@ class NewsTermFilter(Filter):
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:  # type: ignore[override]
         """Tokens with their text replaced by index terms; stop words dropped or marked."""
         pos = None
-        for t in tokens:
+        for t in _words(tokens):
             term = index_term(t.text)
             if term is not None:
                 if t.positions:
@@ -87,9 +88,35 @@ class NormalFormFilter(Filter):
 
     def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:  # type: ignore[override]
         """Tokens with their text folded."""
-        for t in tokens:
+        pos = None
+        for t in _words(tokens):
+            if t.positions:
+                pos = t.pos if pos is None else pos + 1
+                t.pos = pos
             t.text = normal_form(t.text)
             yield t
+
+
+def _words(tokens: Iterator[Any]) -> Iterator[Any]:
+    """The tokenizer's tokens, a token holding CJK cut as indexer.terms.word_spans cuts it.
+
+    Done in a filter rather than a tokenizer of our own so that the tokenizer pickled into the
+    index stays Whoosh's RegexTokenizer (the safe unpickler allows no other).
+    """
+    for t in tokens:
+        if t.text.isascii():
+            yield t  # the common case, decided in ~30 ns a token
+            continue
+        pieces = split_token(t.text)
+        if len(pieces) == 1 and pieces[0][2] == t.text:
+            yield t
+            continue
+        first = t.startchar if t.chars else 0
+        for a, b, word in pieces:
+            t.text = word
+            if t.chars:
+                t.startchar, t.endchar = first + a, first + b
+            yield t  # positions: the filter after numbers them on
 
 
 def news_analyzer() -> Any:

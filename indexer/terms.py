@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
+from newsearch.indexer.scripts import CJK_RUN, MARKS, arabic_stem, cjk_pieces, fold, is_cjk
+
 # Acronyms with dots ("U.S.", "U.K.") stay one token; words keep inner apostrophes so that
-# possessives can be cut cleanly rather than leaving a stray "s" token.
-TOKEN_PATTERN = r"(?:[^\W\d_]\.){2,}|\w+(?:['’]\w+)*"
+# possessives can be cut cleanly rather than leaving a stray "s" token, and their combining
+# marks (a vowelled Arabic word, Hindi) rather than falling apart into letters.
+TOKEN_PATTERN = rf"(?:[^\W\d_]\.){{2,}}|\w[\w{MARKS}]*(?:['’][\w{MARKS}]+)*"
 
 # Whoosh's two English lists (its short default and its Snowball list) joined, less words that
 # carry meaning in news: "US" (the country), "May" (the month, the prime minister), "will"
@@ -38,6 +41,9 @@ STOP_LIST = frozenset((
 STEM_CACHE = 200_000
 SETTINGS = {
     "tokenizer": TOKEN_PATTERN,
+    # Accents and vowel signs folded, CJK runs cut into character pairs, the Arabic article cut
+    # (indexer.scripts): a version, as a change of any of them changes the terms.
+    "scripts": "fold-cjk2-ar1",
     "stemmer": "nltk.snowball.english",
     "stop_words": sorted(STOP_LIST),
     "min_token": 2,
@@ -61,29 +67,83 @@ def snowball_stem(word: str) -> str:
 
 @lru_cache(maxsize=STEM_CACHE)
 def normal_form(word: str) -> str:
-    """A token folded for matching: straight apostrophe, no possessive, no dots, lowercase."""
+    """A token folded for matching: straight apostrophe, no possessive, no dots, lowercase,
+    no accents ("Café" and "cafe" meet)."""
     text = word.replace("’", "'")
     if "'" in text:
         if text.lower().endswith("'s"):
             text = text[:-2]
         elif text.endswith("'"):
             text = text[:-1]
-    return text.replace(".", "").lower()
+    text = text.replace(".", "")
+    return text.lower() if text.isascii() else fold(text)
 
 
 @lru_cache(maxsize=STEM_CACHE)
 def index_term(word: str) -> str | None:
     """The index term one token becomes, or None for a stop word or a one-letter token."""
     text = normal_form(word)
+    if text.isascii():
+        if len(text) < 2 or text in STOP_LIST:
+            return None
+        return snowball_stem(text)
+    if is_cjk(text):
+        return text  # one CJK character is a word; pairs are not stemmed
+    text = arabic_stem(text)
     if len(text) < 2 or text in STOP_LIST:
         return None
     return snowball_stem(text)
 
 
 def word_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, word) for each token of the text, as the index's tokenizer cuts them."""
+    """(start, end, word) for each token of the text, as the index's tokenizer cuts them.
+
+    A run of CJK characters (written without spaces) comes out as overlapping pairs, so a
+    two-character word is found inside a sentence; the pairs of one run overlap by one
+    character, which is how phrase_groups() tells them from separate words.
+    """
+    if CJK_RUN.search(text) is None:
+        for m in _TOKEN.finditer(text):
+            yield m.start(), m.end(), m.group()
+        return
     for m in _TOKEN.finditer(text):
-        yield m.start(), m.end(), m.group()
+        for a, b, word in split_token(m.group()):
+            yield m.start() + a, m.start() + b, word
+
+
+def split_token(word: str) -> list[tuple[int, int, str]]:
+    """One token of TOKEN_PATTERN as the words it holds: CJK runs cut into pairs, the rest whole
+    ("iPhone发布" is "iPhone" and "发布")."""
+    if CJK_RUN.search(word) is None:
+        return [(0, len(word), word)]
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for run in CJK_RUN.finditer(word):
+        out += _plain(word, pos, run.start())
+        out += cjk_pieces(run.start(), run.group())
+        pos = run.end()
+    return out + _plain(word, pos, len(word))
+
+
+def _plain(word: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    # What is left of a token around a CJK run, tokenized again (it may start with a mark).
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(word, start, end)]
+
+
+def phrase_groups(text: str) -> list[list[str]]:
+    """The index terms of the text, grouped by typed word: a CJK run is one group of pairs."""
+    groups: list[list[str]] = []
+    end = -1
+    for a, b, w in word_spans(text):
+        term = index_term(w)
+        if term is None:
+            continue
+        if a < end and groups:
+            groups[-1].append(term)  # the next pair of the same CJK run
+        else:
+            groups.append([term])
+        end = b
+    return groups
 
 
 def analyze(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from newsearch.models import (
     SearchResults,
     StoredArticle,
 )
+from newsearch.query.notices import notice
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -149,6 +150,7 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
         "strict": res.strict,
         "suggestion": res.suggestion,
         "corrections": res.corrections,
+        "notice": notice(res),  # why nothing was searched for ("the", "🎉"), else null
         "since": res.since.isoformat() if res.since else None,
         "until": res.until.isoformat() if res.until else None,
         "dates": list(res.dates),
@@ -189,14 +191,15 @@ def results(res: SearchResults) -> None:
     on = styled()
     if res.suggestion:
         _out(f"Did you mean: {_c(res.suggestion, '1', on)}?")
-    if not res.strict:
+    empty = notice(res)
+    if not res.strict and not empty:
         _out(_c("(the query syntax did not parse; searched for its words)", "2", on))
     if res.dates or res.since or res.until:
         span = f"{_day(res.since) or '…'} to {_day(res.until) or '…'}"
         why = f" ({', '.join(res.dates)})" if res.dates else ""
         _out(_c(f"Published {span}{why}", "2", on))
     if not res.hits:
-        _out(f"No results for {res.query!r}." if not res.total else "No more results.")
+        _out(empty or (f"No results for {res.query!r}." if not res.total else "No more results."))
         return
     _out(f"{res.total} result(s) for {res.query!r}")
     for h in res.hits:

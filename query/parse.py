@@ -3,6 +3,7 @@
 The language: words (OR-ed over title and body), AND / OR / NOT and ( ), +must -mustnot,
 "phrases"~N, field:word and field:(...) and field:"...", prefix*, te?t, fuzzy~ / fuzzy~2,
 word^2. Date clauses are taken out before (query.dates). Half-typed syntax is read as words.
+Name clauses (site:, source:, tag:, author:) filter rather than score (query.filters.lift).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from newsearch.engine import (
     Term,
     Wildcard,
 )
-from newsearch.indexer.terms import index_term, name_terms, normal_form, word_spans
+from newsearch.indexer.terms import index_term, name_terms, normal_form, phrase_groups, word_spans
+from newsearch.query.filters import lift
 
 # Title and body weigh the same: BM25F already scores a word once per field it is in, so a
 # title word counts twice. An extra title boost of 2 lost on the dev collections with titles
@@ -60,6 +62,7 @@ class ParsedQuery:
     query: Node
     strict: bool  # False when the text could not be read as query syntax and was taken as words
     plain: bool = False  # True for plain words (no syntax): the all-words-first tier applies
+    ranked: bool = True  # False when only filters (site:, tag:, -word alone) are left to match
 
 
 def parse(text: str) -> ParsedQuery:
@@ -69,7 +72,8 @@ def parse(text: str) -> ParsedQuery:
         return ParsedQuery(words_query(text), True, plain=True)
     if not well_formed(text):
         return ParsedQuery(words_query(_FIELD_PREFIX.sub(" ", text)), False)
-    return ParsedQuery(_Parser(text).parse(), True)
+    query, ranked = lift(_Parser(text).parse())
+    return ParsedQuery(query, True, ranked=ranked)
 
 
 def well_formed(text: str) -> bool:
@@ -81,7 +85,8 @@ def well_formed(text: str) -> bool:
     if text.count('"') % 2:
         return False
     depth = 0
-    for c in text:
+    # Brackets inside a phrase are its words' business: '"(") Mueller' has a stray ")".
+    for c in re.sub(r'"[^"]*"', " ", text):
         depth += {"(": 1, ")": -1}.get(c, 0)
         if depth < 0:
             return False
@@ -103,11 +108,11 @@ def words_query(text: str) -> Node:
     """An OR of the text's analysed words over title and body, syntax ignored.
 
     A word typed twice counts twice (its boost doubles): in a long question the repeated word is
-    what the question is about.
+    what the question is about. A CJK run is one word: its character pairs in order.
     """
     terms = tuple(
-        Term(f, stem, boost=FIELD_BOOSTS[f] * n)
-        for stem, n in Counter(_stems(text)).items()
+        _unit(f, unit, FIELD_BOOSTS[f] * n)
+        for unit, n in Counter(_units(text)).items()
         for f in TEXT_FIELDS
     )
     return Bool(should=terms, coord=COORD) if terms else Nothing()
@@ -116,10 +121,21 @@ def words_query(text: str) -> Node:
 def all_words_query(text: str) -> Node | None:
     """The query matching articles that hold every word of a plain-words query (in any field)."""
     groups = tuple(
-        Bool(should=tuple(Term(f, stem, boost=FIELD_BOOSTS[f] * n) for f in TEXT_FIELDS))
-        for stem, n in Counter(_stems(text)).items()
+        Bool(should=tuple(_unit(f, unit, FIELD_BOOSTS[f] * n) for f in TEXT_FIELDS))
+        for unit, n in Counter(_units(text)).items()
     )
     return Bool(must=groups) if len(groups) > 1 else None
+
+
+def _units(text: str) -> list[tuple[str, ...]]:
+    return [tuple(g) for g in phrase_groups(text)]
+
+
+def _unit(field: str, terms: tuple[str, ...], boost: float) -> Node:
+    """One typed word's terms: a term, or the character pairs of a CJK run as a phrase."""
+    if len(terms) == 1:
+        return Term(field, terms[0], boost=boost)
+    return Phrase(field, terms, boost=boost)
 
 
 def query_words(text: str) -> dict[str, str]:
@@ -130,10 +146,6 @@ def query_words(text: str) -> dict[str, str]:
         if term is not None:
             out.setdefault(term, word)
     return out
-
-
-def _stems(text: str) -> list[str]:
-    return [t for _, _, w in word_spans(text) if (t := index_term(w)) is not None]
 
 
 Item = tuple[str, Node]  # a sign ("+", "-" or "") and a node
@@ -300,13 +312,8 @@ def _word(text: str, field: str | None, fuzzy: int | None, boost: float) -> Node
                 Fuzzy(f, _fuzzy_text(word, f), maxdist=fuzzy, boost=boost) for f in _fields(field)
             ]
             return _over_fields(nodes)
-    words = [w for _, _, w in word_spans(text)]
-    nodes = [
-        Term(f, t, boost=boost * FIELD_BOOSTS.get(f, 1.0))
-        for w in words
-        for f in _fields(field)
-        for t in _terms(w, f)
-    ]
+    units = [(t,) for t in name_terms(text)] if field in NAME_FIELDS else _units(text)
+    nodes = [_unit(f, u, boost * FIELD_BOOSTS.get(f, 1.0)) for u in units for f in _fields(field)]
     return _over_fields(nodes)
 
 

@@ -45,8 +45,9 @@ def plan(engine: Engine, text: str, opts: SearchOptions) -> Plan:
     if isinstance(parsed.query, Nothing) and (clauses.found or only):
         # Only a date range or a filter (no words, or only stop words): every article in it,
         # newest first unless asked.
-        parsed = ParsedQuery(Every(), True)
-        sort = "newest" if sort == "relevance" else sort
+        parsed = ParsedQuery(Every(), True, ranked=False)
+    if not parsed.ranked:
+        sort = "newest" if sort == "relevance" else sort  # site:bbc alone: nothing to rank by
     tiers = parsed.plain and ALL_WORDS_FIRST and sort == "relevance"
     request = SearchRequest(
         query=parsed.query,

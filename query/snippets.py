@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from newsearch.indexer.scripts import MARKS
 from newsearch.indexer.terms import index_term, word_spans
 from newsearch.models import Fragment
 
@@ -12,8 +13,11 @@ MARK_START = "**"
 MARK_END = "**"
 MAX_CHARS = 220
 FRAGMENTS = 3
-_ENDS = set('.!?…"”’)]:;')
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|\n+")
+_ENDS = set('.!?…"”’)]:;。！？」』')
+# CJK full stops end a sentence with no space after them.
+_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"”’)\]」』]*\s*(?<=\s|[。！？」』])|\n+")
+# A token of the index's pattern holding a letter beyond ASCII (a CJK run, an accented word).
+_NON_ASCII_WORD = re.compile(rf"[\w'’{MARKS}]*(?:[^\x00-\x7f\W]|[{MARKS}])[\w'’{MARKS}]*")
 
 
 def sentence_at(body: str, pos: int) -> tuple[int, int]:
@@ -47,6 +51,32 @@ def candidates(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 
 
+def matches(body: str, terms: set[str]) -> list[tuple[int, int]]:
+    """The spans of the body's words that turn into one of the terms, in order.
+
+    A word written with accents ("naïve" for the term "naiv") or in a script without spaces
+    does not start like its term, so the words holding any non-ASCII letter are each analysed
+    too. Overlapping CJK pairs of one run ("利率", "率上") come out as one span.
+    """
+    found = set()
+    for m in candidates(frozenset(terms)).finditer(body):
+        for a, b, word in word_spans(m.group()):
+            if index_term(word) in terms:
+                found.add((m.start() + a, m.start() + b))
+    if not body.isascii():
+        for m in _NON_ASCII_WORD.finditer(body):
+            for a, b, word in word_spans(m.group()):
+                if index_term(word) in terms:
+                    found.add((m.start() + a, m.start() + b))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def fragments(body: str, terms: set[str]) -> tuple[Fragment, ...]:
     """The best 1–3 sentences for these index terms, with the spans of the matched words.
 
@@ -55,11 +85,7 @@ def fragments(body: str, terms: set[str]) -> tuple[Fragment, ...]:
     """
     if not terms or not body:
         return ()
-    marks = []
-    for m in candidates(frozenset(terms)).finditer(body):
-        for a, b, word in word_spans(m.group()):
-            if index_term(word) in terms:
-                marks.append((m.start() + a, m.start() + b))
+    marks = matches(body, terms)
     by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
     span = (-1, -1)
     for a, b in marks:

@@ -1,4 +1,10 @@
-"""'Did you mean': query words the index barely knows, replaced by close and far commoner ones."""
+"""'Did you mean': query words the index barely knows, replaced by close and far commoner ones,
+and date phrases read as words (query.dates) offered as the date: clauses they could be.
+
+It runs on every query, whatever its hits ("Tony Blari" finds 241 articles on "Tony"), so it
+is kept cheap: a word in KNOWN_DF or more articles costs two doc-frequency lookups and is
+taken as meant; only rarer words are compared with the lexicon.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from newsearch.engine import Engine
+from newsearch.errors import QueryError
 from newsearch.indexer.terms import index_term, normal_form, word_spans
+from newsearch.query import dates as query_dates
 from newsearch.query.snippets import candidates
 
 FIELDS = ("body", "title")
@@ -34,8 +42,36 @@ class Suggestion:
     corrections: dict[str, str]
 
 
-def suggest(engine: Engine, text: str) -> Suggestion | None:
-    """A corrected query when some of its words look misspelled, else None."""
+def suggest(engine: Engine, text: str, dates: bool = True) -> Suggestion | None:
+    """A corrected query when some of its words look misspelled or a date phrase among them
+    could be meant as a date range (``dates``), else None."""
+    fixed = _spelling(engine, text)
+    corrections = dict(fixed.corrections) if fixed else {}
+    out = fixed.text if fixed else text
+    if dates:
+        for phrase, clause in _date_offers(out):
+            out = _replace_phrase(out, phrase, clause)
+            corrections[phrase] = clause
+    return Suggestion(out, corrections) if corrections else None
+
+
+def _date_offers(text: str) -> tuple[tuple[str, str], ...]:
+    try:
+        return query_dates.extract(text).offered
+    except QueryError:
+        return ()  # a bad date clause is the query's own error, reported when it runs
+
+
+def _replace_phrase(text: str, phrase: str, clause: str) -> str:
+    """The text with the first whole-word occurrence of a phrase, outside quotes, replaced."""
+    for m in re.finditer(r"(?<![\w:'’-])" + re.escape(phrase) + r"(?![\w'’-])", text):
+        if text.count('"', 0, m.start()) % 2 == 0:
+            return text[: m.start()] + clause + text[m.end() :]
+    return text
+
+
+def _spelling(engine: Engine, text: str) -> Suggestion | None:
+    """The query with the words that look misspelled corrected, else None."""
     pieces: list[str] = []
     corrections: dict[str, str] = {}
     pos = 0

@@ -84,7 +84,7 @@ def test_aware_iso_time_is_made_naive_utc():
     ],
 )
 def test_relative_phrases_end_with_asofs_day(phrase, since):
-    got = extract(f"harbour {phrase} strike", ASOF)
+    got = extract(f"harbour strike, {phrase}", ASOF)
     assert (got.since, got.until) == (since, END)
     assert got.text == "harbour strike"
     assert got.found == (phrase,)
@@ -92,7 +92,7 @@ def test_relative_phrases_end_with_asofs_day(phrase, since):
 
 
 def test_yesterday_is_that_whole_day():
-    got = extract("yesterday harbour", ASOF)
+    got = extract("yesterday: harbour", ASOF)
     assert (got.since, got.until) == (day(2017, 9, 22), day(2017, 9, 22, end=True))
     assert got.text == "harbour"
 
@@ -116,7 +116,7 @@ def test_aware_asof_is_taken_in_utc():
 
 
 def test_asof_none_uses_now():
-    got = extract("past week harbour")
+    got = extract("harbour past week")
     now = datetime.now()
     assert got.relative is True
     assert abs(got.until - now) < timedelta(days=1)
@@ -138,7 +138,7 @@ def test_clauses_intersect():
 
 
 def test_relative_and_field_clauses_intersect():
-    got = extract("since:2017-09-20 past month strike", ASOF)
+    got = extract("since:2017-09-20 strike past month", ASOF)
     assert (got.since, got.until) == (day(2017, 9, 20), END)
     assert got.relative is True
     assert got.found == ("since:2017-09-20", "past month")
@@ -258,3 +258,77 @@ def test_lowercase_not_is_a_search_word_not_a_negation():
     got = extract("not date:2017 harbour")
     assert got.text == "not harbour"
     assert got.since == day(2017, 1, 1)
+
+
+# ---------------------------------------------------------------- issue 15, point 3
+
+
+@pytest.mark.parametrize(
+    ("query", "phrase", "clause"),
+    [
+        ("shares fell today", "today", "date:today"),
+        ("yesterday harbour strike", "yesterday", "date:yesterday"),
+        ("harbour last week strike", "last week", "date:last-week"),
+        (
+            "Profits doubled last year as the harbour grew and the ferries ran on time",
+            "last year",
+            "date:last-year",
+        ),
+        ("one two three four five past 3 days", "past 3 days", "date:past-3-days"),
+        ("harbour over the past two weeks strike", "over the past two weeks", "date:past-2-weeks"),
+        ("This Month harbour", "This Month", "date:this-month"),
+    ],
+)
+def test_a_date_phrase_among_words_stays_words_and_is_offered(query, phrase, clause):
+    got = extract(query, ASOF)
+    assert (got.text, got.found, got.since, got.until) == (query, (), None, None)
+    assert got.offered == ((phrase, clause),)
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("last week", ""),  # the whole query
+        ("date:2017 past month", ""),
+        ("harbour strike, last week", "harbour strike"),  # set apart by punctuation
+        ("harbour strike (past 3 days)", "harbour strike"),
+        ("harbour strike - today", "harbour strike"),
+        ("Today: harbour strike", "harbour strike"),
+        ("yesterday, harbour", "harbour"),
+        ("Kowalczyk last week", "Kowalczyk"),  # ends a short query
+        ("one two three four in the last 10 days", "one two three four"),
+        ("harbour strike this year.", "harbour strike ."),
+    ],
+)
+def test_a_date_phrase_standing_apart_is_a_filter(query, text):
+    got = extract(query, ASOF)
+    assert got.text == text and got.since is not None and got.offered == ()
+
+
+def test_today_ending_a_sentence_is_a_word():
+    # "today" and "yesterday" end headlines ("shares fell today"); last/past/this phrases
+    # ending a short query read as a restriction.
+    assert extract("harbour today", ASOF).found == ()
+    assert extract("harbour last week", ASOF).found == ("last week",)
+
+
+@pytest.mark.parametrize(
+    ("clause", "since"),
+    [
+        ("date:today", day(2017, 9, 23)),
+        ("date:yesterday", day(2017, 9, 22)),
+        ("date:last-week", day(2017, 9, 17)),
+        ("date:past-3-days", day(2017, 9, 21)),
+        ("date:past-two-weeks", day(2017, 9, 10)),
+        ("date:this-month", day(2017, 9, 1)),
+        ("DATE:Last-Year", day(2016, 9, 24)),
+    ],
+)
+def test_a_relative_date_clause(clause, since):
+    got = extract(f"harbour {clause} strike", ASOF)
+    assert got.since == since and got.text == "harbour strike" and got.relative
+
+
+def test_a_relative_value_belongs_to_date_only():
+    with pytest.raises(QueryError, match="date:last-week"):
+        extract("harbour since:last-week", ASOF)

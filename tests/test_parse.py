@@ -121,10 +121,12 @@ def test_a_hyphenated_word_is_its_words_not_an_exclusion():
 
 def test_fields_and_aliases():
     assert parse("title:lavrov").query == Term("title", "lavrov")
-    assert parse('author:"Jane Doe"').query == Phrase("authors", ("jane", "doe"))
-    assert parse("by:lindqvist").query == Term("authors", "lindqvist")
-    assert parse("site:BBC").query == Term("source", "bbc")
-    assert parse("tag:Harbour").query == Term("tags", "harbour")  # names are not stemmed
+    # A name clause alone is a filter: it must match and scores nothing (issue 15, point 5).
+    assert parse('author:"Jane Doe"').query == Phrase("authors", ("jane", "doe"), boost=0.0)
+    assert parse("by:lindqvist").query == Term("authors", "lindqvist", boost=0.0)
+    assert parse("site:BBC").query == Term("source", "bbc", boost=0.0)
+    assert parse("tag:Harbour").query == Term("tags", "harbour", boost=0.0)  # names not stemmed
+    assert not parse("site:BBC").ranked and parse("title:lavrov").ranked
     assert parse("title:(mueller inquiry)").query == Bool(
         should=(Term("title", "mueller"), Term("title", "inquiri")), coord=COORD
     )
@@ -194,3 +196,48 @@ def test_any_string_parses_to_a_tree_of_analysed_terms(text):
     # A word typed on its own is always searched for, whatever syntax is around it.
     if "Mueller" in text.split():
         assert any("mueller" in str(leaf) for leaf in leaves(parsed.query)), parsed
+
+
+# ---------------------------------------------------------------- issue 15, points 5 and 7
+
+
+def test_a_name_clause_filters_and_the_words_stay_required():
+    q = parse("site:MSNBC obama").query
+    # Today's reading OR-ed the site with the word: any MSNBC article, or any on Obama.
+    assert q == Bool(
+        must=(
+            Bool(should=(Term("title", "obama"), Term("body", "obama"))),
+            Term("source", "msnbc", boost=0.0),
+        )
+    )
+    plus = parse("+tag:crude oil prices").query
+    assert Term("tags", "crude", boost=0.0) in plus.must and not plus.should
+    assert {Term("body", "oil"), Term("body", "price")} <= set(leaves(plus.must[0]))
+
+
+def test_clauses_on_one_field_are_alternatives_on_two_fields_both_hold():
+    q = parse("site:a OR site:b tag:oil iran").query
+    assert Bool(should=(Term("source", "a"), Term("source", "b")), boost=0.0) in q.must
+    assert Term("tags", "oil", boost=0.0) in q.must
+    assert parse("(site:a OR site:b) iran").query.must[1].boost == 0.0
+
+
+def test_an_excluded_site_still_excludes_and_a_filter_alone_is_not_ranked():
+    q = parse("obama -site:cnn").query
+    assert q.must_not == (Term("source", "cnn"),)
+    assert not parse("-site:cnn").ranked and not parse("tag:oil site:x").ranked
+    assert parse("obama -site:cnn").ranked
+
+
+def test_a_cjk_run_is_matched_as_written():
+    q = parse("中国人民银行").query
+    assert Phrase("body", ("中国", "国人", "人民", "民银", "银行")) in q.should
+    assert parse("利率").query == Bool(
+        should=(Term("title", "利率"), Term("body", "利率")), coord=COORD
+    )
+    assert parse("title:利率上升").query == Phrase("title", ("利率", "率上", "上升"))
+
+
+def test_a_bracket_inside_a_phrase_does_not_swallow_the_words_after_it():
+    # Found by the property test above: the ")" after the phrase '"("' ended the query.
+    assert Term("body", "mueller") in set(leaves(parse('"(") Mueller').query))

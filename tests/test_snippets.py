@@ -17,3 +17,17 @@ def test_lead_cuts_at_a_word():
     text = "word " * 100
     out = lead(text, 23)
     assert out.endswith(" …") and len(out) <= 25 and "wor …" not in out
+
+
+def test_folded_and_cjk_matches_are_highlighted_in_the_articles_words():
+    from newsearch.indexer.terms import analyze
+    from newsearch.query.snippets import fragments, marked, matches
+
+    body = "Le café était plein, une idée naïve. 中国人民银行今天宣布下调利率。市场平稳。"
+    assert marked(fragments(body, set(analyze("cafe naive")))) == (
+        "Le **café** était plein, une idée **naïve**."
+    )
+    # The five pairs of one run are one highlight, and a CJK full stop ends the sentence.
+    run = set(analyze("中国人民银行"))
+    assert [body[a:b] for a, b in matches(body, run)] == ["中国人民银行"]
+    assert marked(fragments(body, {"利率"})) == "中国人民银行今天宣布下调**利率**。"

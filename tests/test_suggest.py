@@ -121,3 +121,22 @@ def test_each_index_answers_from_its_own_words(tmp_path, searcher):
         assert suggest(other._engine, "Meuler").text == "muller"
     finally:
         other.close()
+
+
+# ---------------------------------------------------------------- issue 15, points 3 and 4
+
+
+def test_a_date_phrase_kept_as_words_is_offered_as_a_clause(searcher):
+    s = suggest(searcher, "otters seen today")
+    assert s == Suggestion("otters seen date:today", {"today": "date:today"})
+    # Together with a spelling fix, and not when the phrase is read as a date already.
+    both = suggest(searcher, "Meuler inquiry last year before the vote")
+    assert both is not None and both.text == "mueller inquiry date:last-year before the vote"
+    assert suggest(searcher, "Mueller inquiry last week") is None
+    assert suggest(searcher, "otters seen today", dates=False) is None
+
+
+def test_a_rare_word_beside_common_ones_is_corrected(searcher):
+    # Search asks on every query now; a query whose other words match still gets the fix.
+    s = suggest(searcher, "river otter Lavorv")
+    assert s is not None and s.corrections == {"Lavorv": "lavrov"}
