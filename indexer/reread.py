@@ -79,19 +79,25 @@ class FilesRead:
         self.read: dict[str, set[str]] = {}
         self.failures: dict[str, list[Failure]] = {}
 
-    def change(self, doc: IndexedDoc, seen: bool) -> str:
-        """ "added", "updated" or "unchanged": what writing this document does."""
+    def change(self, doc: IndexedDoc, seen: bool) -> tuple[str, bool]:
+        """What writing this document does (added, updated, unchanged), and if its id is new.
+
+        New: neither committed before nor read earlier in this run (a record repeated in a
+        dump replaces its first copy).
+        """
         path = doc.source
         if path not in self.before:
             # Asked once per file: of a file indexed before, or a dump a stopped run may have
             # written part of (so a resumed run counts what it had, not "21577 added").
             dump = doc.id != file_id(path)
             self.before[path] = self.engine.file_articles(path) if seen or dump else {}
-        self.read.setdefault(path, set()).add(doc.id)
+        read = self.read.setdefault(path, set())
+        fresh = doc.id not in read
+        read.add(doc.id)
         had = self.before[path].get(doc.id)
         if had is None:
-            return "added"
-        return "unchanged" if had and had == doc.digest else "updated"
+            return "added", fresh
+        return ("unchanged" if had and had == doc.digest else "updated"), False
 
     def done(self, path: str) -> tuple[set[str], set[str]]:
         """The file is read: (ids it held before, ids read now); forgotten here."""

@@ -50,16 +50,23 @@ class Batch:
         """A batch for one engine and its near-duplicate store."""
         self.engine, self.clusters, self.wait = engine, clusters, wait
         self.docs: dict[str, IndexedDoc] = {}
+        self.fresh: set[str] = set()  # ids no committed article has: added without a lookup
         self.stale: list[tuple[str, frozenset[str]]] = []
         self.ids: list[str] = []
 
     def __len__(self) -> int:
         return len(self.docs) + len(self.stale) + len(self.ids)
 
-    def add(self, doc: IndexedDoc) -> None:
-        """Queue a document; a later one with the same id (a repeated record) wins."""
+    def add(self, doc: IndexedDoc, fresh: bool = False) -> None:
+        """Queue a document; a later one with the same id (a repeated record) wins.
+
+        ``fresh``: no committed article has this id, so the engine need not look for one to
+        replace (Whoosh's update_document searches every segment for each document).
+        """
         self.docs.pop(doc.id, None)
         self.docs[doc.id] = doc
+        if fresh:
+            self.fresh.add(doc.id)
 
     def commit(self) -> None:
         """Write what is queued and commit it (nothing is written if it fails or is stopped)."""
@@ -68,7 +75,7 @@ class Batch:
         writer = self.engine.writer(self.wait)
         try:
             for doc in self.docs.values():
-                writer.add(self.clusters.assign(doc))
+                writer.add(self.clusters.assign(doc), replace=doc.id not in self.fresh)
             for source, keep in self.stale:
                 writer.delete_source(source, keep)
             for doc_id in self.ids:
@@ -87,7 +94,7 @@ class Batch:
                     "every batch committed before is kept.",
                 ) from exc
             raise
-        self.docs, self.stale, self.ids = {}, [], []
+        self.docs, self.fresh, self.stale, self.ids = {}, set(), [], []
 
 
 def add_files(
@@ -244,11 +251,11 @@ def _add_files(
                 failures.extend(log.earlier(path, prep.src.signature))
                 continue
             for doc in prep.docs:
-                change = files_read.change(doc, seen is not None)
+                change, fresh = files_read.change(doc, seen is not None)
                 counts[change] += 1
                 if change == "unchanged" and doc.mark is None:
                     continue  # as committed: nothing to write (the mark must be, though)
-                batch.add(doc)
+                batch.add(doc, fresh)
                 if len(batch) >= batch_docs:  # also inside one big JSON Lines file
                     batch.commit()
                     committed = dict(counts)

@@ -102,6 +102,7 @@ class SearchResults:
     dates: tuple[str, ...] = ()  # date clauses found in the query text ("last week", "date:2017")
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # source/year/tag -> counts
     collapsed: int = 0  # near-duplicate copies folded into the hits shown
+    notice: str | None = None  # why nothing was searched for ("the", "🎉"), when nothing was
 
     def __iter__(self) -> Iterator[Hit]:  # noqa: D105 - iterating results means iterating hits
         return iter(self.hits)

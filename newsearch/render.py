@@ -23,7 +23,6 @@ from newsearch.models import (
     SearchResults,
     StoredArticle,
 )
-from newsearch.query.notices import notice
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 
@@ -150,7 +149,7 @@ def results_dict(res: SearchResults) -> dict[str, Any]:
         "strict": res.strict,
         "suggestion": res.suggestion,
         "corrections": res.corrections,
-        "notice": notice(res),  # why nothing was searched for ("the", "🎉"), else null
+        "notice": res.notice,  # why nothing was searched for ("the", "🎉"), else null
         "since": res.since.isoformat() if res.since else None,
         "until": res.until.isoformat() if res.until else None,
         "dates": list(res.dates),
@@ -191,7 +190,7 @@ def results(res: SearchResults) -> None:
     on = styled()
     if res.suggestion:
         _out(f"Did you mean: {_c(res.suggestion, '1', on)}?")
-    empty = notice(res)
+    empty = res.notice
     if not res.strict and not empty:
         _out(_c("(the query syntax did not parse; searched for its words)", "2", on))
     if res.dates or res.since or res.until:

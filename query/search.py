@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from newsearch.engine import Engine, Match, describe
 from newsearch.models import Contribution, Hit, SearchOptions, SearchResults
-from newsearch.query import snippets, suggest
+from newsearch.query import notices, snippets, suggest
 from newsearch.query.parse import query_words
 from newsearch.query.plan import plan
 
@@ -30,7 +30,7 @@ def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchR
     # Whatever the hits: "Tony Blari" finds 241 articles on "Tony" (issue 15, point 4).
     fix = suggest.suggest(engine, text, opts.date_clauses) if opts.suggest else None
     parsed = describe(p.parsed.query)
-    return SearchResults(
+    res = SearchResults(
         query=text,
         total=page.total,
         hits=tuple(hits),
@@ -44,6 +44,7 @@ def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchR
         facets=page.facets,
         collapsed=sum(h.similar for h in hits),
     )
+    return replace(res, notice=notices.notice(res))
 
 
 def similar(

@@ -74,6 +74,7 @@ SCHEMAS: dict[str, Any] = {
             "parsed": _STR,
             "strict": {"type": "boolean"},
             "suggestion": _NSTR,
+            "notice": _NSTR,
             "corrections": {"type": "object", "additionalProperties": _STR},
             "since": _NSTR,
             "until": _NSTR,

@@ -126,7 +126,7 @@ async function showResults(state) {
     data.hits.length
       ? `${data.total.toLocaleString()} matching article(s); showing ${first}–${first + data.hits.length - 1}` +
           (data.collapsed ? ` (${data.collapsed} copies folded into their stories)` : "")
-      : data.total ? "No more results." : `No results for “${state.q}”.`,
+      : data.total ? "No more results." : data.notice || `No results for “${state.q}”.`,
   );
   if (!data.strict) setStatus(`${$("status").textContent} The query syntax did not parse; searched for its words.`);
   $("suggestion").hidden = !data.suggestion;
