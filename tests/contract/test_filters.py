@@ -53,6 +53,13 @@ def test_source_filter(dated):
     assert ids(dated.search("harbour", source="Daily Planet", sort="oldest")) == ["a", "b"]
 
 
+def test_no_words_and_a_filter_lists_what_the_filter_holds_newest_first(dated):
+    # Before: '' --since 2017-06 said "No results" while date:2017-06 listed the range.
+    assert ids(dated.search("", since="2017-06")) == ["d", "c", "b"]
+    assert ids(dated.search("", source="daily planet")) == ["b", "a"]
+    assert ids(dated.search("*", sort="oldest", limit=2)) == ["a", "b"]
+
+
 def test_bad_dates_and_sorts_are_query_errors(dated):
     with pytest.raises(QueryError, match="not a date"):
         dated.search("harbour", since="last tuesday")
