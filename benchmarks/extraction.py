@@ -14,6 +14,12 @@ trafilatura 2.3.1 has no single setting that is best on every set: ``trafilatura
 ``favor_precision=False``) and ``trafilatura-precision`` are both run; the README's "best mode"
 figure per set is the better of the two. Library warnings and log lines are silenced.
 
+With ``--split all`` (the default) each table also gives F1 over the dev and holdout halves, and
+the run ends with issue 18's goal table (newsearch against the best peer and the goal per set and
+kind, met or not; the held-out sets kept outside ``../shared/data`` are named, not scored) and a
+speed table: pages/s over every page of the run, newsearch beside trafilatura, against the goals
+of 100 HTML and 150 text pages/s (``benchmarks/extraction_goals.py``).
+
 Usage: ``python benchmarks/extraction.py [--sets a,b] [--kinds html,text_inscriptis]
 [--extractors newsearch,trafilatura,...] [--limit N] [--data DIR] [--split dev|holdout|all]
 [--json OUT]``. The data is read by path, never copied (default ``../shared/data/extraction``
@@ -219,9 +225,12 @@ EXTRACTORS: dict[str, tuple[Callable[[], Extractor], tuple[str, ...]]] = {
 
 
 _HEADER = (
-    "| extractor             |     P |     R |    F1 | F1 strict |   pages/s | empty | errors |\n"
+    "| extractor             |     P |     R |    F1 | F1 strict |   pages/s | empty | errors |"
+    "{halves}\n"
     "|-----------------------|------:|------:|------:|----------:|----------:|------:|-------:|"
+    "{rule}"
 )
+_HALVES = (" F1 dev | F1 hold |", "-------:|--------:|")
 
 
 def run_extractor(extractor: Extractor, pages: list[Page], kind: str) -> tuple[dict, float, int]:
@@ -298,25 +307,45 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             pages = load_set(set_name, kind, data_dir, args.split, args.limit)
             golds = {page.id: page.gold for page in pages}
+            halves = args.split == "all"  # then F1 of the dev and holdout halves too
             print(f"\n## {set_name} / {kind} ({len(pages)} pages, split {args.split})\n")
-            print(_HEADER)
+            print(
+                _HEADER.format(
+                    halves=_HALVES[0] if halves else "", rule=_HALVES[1] if halves else ""
+                )
+            )
             for name, fn in runnable:
                 outputs, seconds, errors = run_extractor(fn, pages, kind)
                 p, r, f1 = score_pages(outputs, golds)
                 f1_strict = score_pages(outputs, golds, empty_precision=0.0)[2]
                 empty = sum(1 for text in outputs.values() if not tokenize(text))
                 speed = len(pages) / seconds if seconds > 0 else float("inf")
+                row = {"set": set_name, "kind": kind, "extractor": name, "split": args.split,
+                       "pages": len(pages), "precision": p, "recall": r, "f1": f1,
+                       "f1_strict": f1_strict, "pages_per_s": speed, "seconds": seconds,
+                       "empty": empty, "errors": errors}  # fmt: skip
+                extra = ""
+                if halves:
+                    for half in ("dev", "holdout"):
+                        part = {
+                            k: g for k, g in golds.items() if is_holdout(k) == (half == "holdout")
+                        }
+                        row[f"f1_{half}"] = score_pages(outputs, part)[2]
+                    extra = f" {row['f1_dev']:6.3f} | {row['f1_holdout']:7.3f} |"
                 print(
                     f"| {name:<21} | {p:.3f} | {r:.3f} | {f1:.3f} | {f1_strict:9.3f} "
-                    f"| {speed:9.1f} | {empty:5d} | {errors:6d} |",
+                    f"| {speed:9.1f} | {empty:5d} | {errors:6d} |{extra}",
                     flush=True,
                 )
-                results.append(
-                    {"set": set_name, "kind": kind, "extractor": name, "split": args.split,
-                     "pages": len(pages), "precision": p, "recall": r, "f1": f1,
-                     "f1_strict": f1_strict, "pages_per_s": speed, "empty": empty,
-                     "errors": errors}
-                )  # fmt: skip
+                results.append(row)
+    if args.split == "all" and results:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from extraction_goals import goal_table, speed_table
+
+        print("\n## Issue 18 goals: F1 over all pages (dev / holdout halves)\n")
+        print(goal_table(results))
+        print("\n## Speed: pages/s over every page of this run, one process\n")
+        print(speed_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -1,4 +1,4 @@
-"""Find the element of an HTML page that holds the story, and drop the blocks outside it.
+"""Find the element of an HTML page that holds the story (indexer.inside drops what is not).
 
 The story's paragraphs share a parent; teasers, comments and link lists each sit in their own
 small box. So every prose block votes for the element around it (half a vote for the one around
@@ -31,27 +31,7 @@ TOGETHER = 0.75  # ... with most of its prose held by one element, as a story co
 NEGATIVE, POSITIVE = 0.2, 1.25
 
 
-def mark_blocks(blocks: list[Block]) -> None:
-    """Drop, with a reason, every kept block outside the story's element or unfit inside it."""
-    stop_words = density.page_stop_words([b for b in blocks if not b.reason])
-    infos = [density.describe(b, stop_words) if not b.reason else None for b in blocks]
-    roots = story_elements(blocks, infos)
-    if not roots:
-        return
-    # XPath lists a subtree in C; iter() makes a proxy per step, quadratic in depth (lxml 6).
-    inside = {el for root in roots for el in root.xpath("descendant-or-self::*")}
-    for block, x in zip(blocks, infos, strict=True):
-        if x is None:
-            continue
-        if block.node not in inside:
-            block.reason = "outside the article"
-        elif _link_list(x):
-            block.reason = "link list"
-        elif block.tag == "figcaption":
-            block.reason = "caption"
-
-
-def _link_list(x: LineInfo) -> bool:
+def link_list(x: LineInfo) -> bool:
     """Inside the story a linked sentence is still story; a linked headline or label is not."""
     if x.words == 0:
         return True
@@ -82,7 +62,7 @@ def story_elements(blocks: list[Block], infos: list[LineInfo | None]) -> list[An
     if not votes:
         return []
     held = _subtree_sums(list(chars), chars, prose, votes)
-    top = max(votes, key=lambda el: votes[el] * _class_weight(el))
+    top = max(votes, key=lambda el: votes[el] * class_weight(el))
     parent = top.getparent()
     # Wrappers around nothing else are the story too; their siblings may continue it.
     while parent is not None and chars[parent] <= chars[top]:
@@ -94,7 +74,7 @@ def story_elements(blocks: list[Block], infos: list[LineInfo | None]) -> list[An
     for sib in parent:
         if sib is top or not chars.get(sib):
             continue
-        weight = _class_weight(sib) * (SAME_CLASS if same and sib.get("class") == same else 1.0)
+        weight = class_weight(sib) * (SAME_CLASS if same and sib.get("class") == same else 1.0)
         dense = prose[sib] * 8 >= chars[sib] * SIBLING_DENSITY
         # The story's paragraphs sit side by side under one element; a list of teasers spreads
         # its prose over one small box per item.
@@ -135,7 +115,7 @@ def _subtree_sums(
     return held
 
 
-def _class_weight(el: Any) -> float:
+def class_weight(el: Any) -> float:
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
     if not names.strip():
         return 1.0

@@ -71,7 +71,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 BIG_WORDS = 150  # a page-wide <form>/<header>/<aside> wrapper holds at least this much text
 FURNITURE_WORDS = 120  # an element named like furniture holding more is not furniture
 _XML_PROLOG = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_KEEP_TAG = frozenset([*HEADINGS, "li", "blockquote", "figcaption", "pre", "td", "th", "dd"])
+_KEEP_TAG = frozenset([*HEADINGS, "li", "blockquote", "figcaption", "pre", "td", "th", "dd", "tr"])
+GRID_ROWS = 3  # rows of two or more plain cells that make a table one of figures, not a layout
+CELL = "grid-cell"  # what a data table's cells are renamed to: inline text, one block per row
 
 
 def parse_html(html: str) -> Page:
@@ -90,6 +92,7 @@ def parse_html(html: str) -> Page:
         if el.get("datetime") and "time" not in page.meta:
             page.meta["time"] = str(el.get("datetime"))
     _prune(root, page.removed)
+    _grid_rows(root)
     body = root.find("body")
     page.blocks = _blocks(body if body is not None else root)
     return page
@@ -188,6 +191,33 @@ def _hidden(el: Any) -> bool:
     )
 
 
+def _grid_rows(root: Any) -> None:
+    """Make each row of a data table one block, its cells inline.
+
+    A results table or a price list is read a row at a time; cut into one block per cell, its
+    repeated figures ("0", "1") look like repeated labels and are dropped, and the row's words lose
+    their order. A layout table (cells holding paragraphs, boxes or other tables) keeps its cells.
+    """
+    for table in root.xpath("//table"):
+        rows = table.xpath("tr | thead/tr | tbody/tr | tfoot/tr")
+        if len(rows) < GRID_ROWS:
+            continue
+        plain = 0
+        for tr in rows:
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            if len(cells) >= 2 and not tr.xpath(_NESTED_BLOCKS):
+                plain += 1
+        if plain >= GRID_ROWS and plain * 2 >= len(rows):
+            for tr in rows:
+                if not tr.xpath(_NESTED_BLOCKS):
+                    for cell in tr:
+                        if cell.tag in ("td", "th"):
+                            cell.tag = CELL
+
+
+_NESTED_BLOCKS = "td/*[self::table or self::div or self::p or self::ul or self::ol] | th/table"
+
+
 def _blocks(body: Any) -> list[Block]:
     """Walk the tree once (lxml's iterwalk, no recursion) and cut its text at block tags."""
     blocks: list[Block] = []
@@ -216,6 +246,8 @@ def _blocks(body: Any) -> list[Block]:
                     tag = name
             if name == "a":
                 in_link += 1
+            elif name == CELL:
+                parts.append(" ")
             if el.text:
                 parts.append(el.text)
                 if in_link:
@@ -226,6 +258,8 @@ def _blocks(body: Any) -> list[Block]:
                 owners.pop()
             elif name == "a":
                 in_link -= 1
+            elif name == CELL:
+                parts.append(" ")
             if el.tail and el is not body:
                 parts.append(el.tail)
                 if in_link:

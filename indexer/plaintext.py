@@ -34,6 +34,8 @@ def split_text(text: str) -> list[Block]:
 
 
 def _chunk_blocks(lines: list[str]) -> list[Block]:
+    if len(lines) == 1:  # most chunks of a flattened page: one line between blank lines
+        return [Block(_norm(lines[0]), indent=_indent(lines[0]))]
     width = wrap_width(lines)
     # Copy that indents its paragraphs' first lines marks every paragraph that way.
     by_indent = bool(width) and any(_indent(ln) > _indent(lines[0]) + 1 for ln in lines[1:])

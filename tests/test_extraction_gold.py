@@ -14,10 +14,10 @@ from newsearch import extract
 
 # (set, input kind) -> F1 floor on the dev split
 FLOORS = {
-    ("scrapinghub", "html"): 0.935,  # reached 0.957
+    ("scrapinghub", "html"): 0.955,  # reached 0.975 (0.957 before issue 18)
     ("cleanportaleval", "html"): 0.92,  # reached 0.939
-    ("utomo-big5", "html"): 0.94,  # reached 0.959
-    ("scrapinghub", "text_inscriptis"): 0.88,  # reached 0.901
+    ("utomo-big5", "html"): 0.94,  # reached 0.963
+    ("scrapinghub", "text_inscriptis"): 0.89,  # reached 0.910 (0.901 before issue 18)
     ("cleanportaleval", "text_html2text"): 0.91,  # reached 0.932
 }
 
