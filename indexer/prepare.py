@@ -15,14 +15,13 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import PurePath
-from urllib.parse import urlsplit
 
 from newsearch.engine import FileMark, IndexedDoc
 from newsearch.errors import NewsearchError, SourceError
 from newsearch.indexer import dedup
 from newsearch.indexer.extract import extract
 from newsearch.indexer.raw import own_id
+from newsearch.indexer.sitename import fallback_site
 from newsearch.indexer.sources import (
     RawDoc,
     SourceFile,
@@ -41,7 +40,6 @@ PARALLEL_MIN_BYTES = 4 * 2**20  # …unless one streamed file alone is this big
 MAX_ARTICLE_CHARS = 8 * 2**20
 IN_FLIGHT = 4  # tasks queued per worker: enough to keep them busy, few enough to bound memory
 BATCH = 16  # small files sent to a worker together
-_DATA = {".gz", ".json", ".jsonl", ".ndjson", ".warc", ".arc", ".rss", ".atom", ".xml"}
 
 
 @dataclass(frozen=True)
@@ -86,28 +84,6 @@ def content_digest(art: Article) -> str:
     """A hash of everything stored of a cleaned article: equal when a re-read changed nothing."""
     parts = (art.title, art.body, art.published, art.authors, art.tags, art.site, art.url)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-
-
-def fallback_site(path: str, url: str, record: bool) -> str:
-    """A source name for an article that declares none: its URL's host, else where it lies.
-
-    A record's is its dump's name (``agnews`` for agnews.jsonl.gz), a lone file's its folder's
-    (``business`` for bbc/business/001.txt): names ``--source`` and the facets can match, where
-    the file path shown before matched nothing.
-    """
-    try:
-        host = urlsplit(url).hostname if url else None
-    except ValueError:  # "http://[::1": a URL a page got wrong is no reason to fail it
-        host = None
-    if host:
-        return host.removeprefix("www.")
-    p = PurePath(path)
-    if record:
-        name = p.name
-        while (stem := PurePath(name).stem) != name and PurePath(name).suffix.lower() in _DATA:
-            name = stem
-        return name
-    return p.parent.name
 
 
 def prepare(task: Task) -> Prepared:

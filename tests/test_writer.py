@@ -198,3 +198,33 @@ def test_a_changed_file_is_unchanged_on_the_next_run(index, tmp_path):
     assert index.add_files([tmp_path]).updated == 1
     again = index.add_files([tmp_path])
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_a_batch_bigger_than_the_writers_pool_spills_and_is_read_back(tmp_path, monkeypatch):
+    # The pool's runs on disk are read back through the safe unpickler: an empty posting value
+    # (b"") was refused, so any batch over WRITER_MB failed its commit.
+    from newsearch.engines.whoosh import writing
+
+    monkeypatch.setattr(writing, "WRITER_MB", 1)
+    dump = tmp_path / "wire.jsonl"
+    words = [
+        "harbour",
+        "ferry",
+        "strike",
+        "budget",
+        "council",
+        "river",
+        "bridge",
+        "school",
+        "hospital",
+        "court",
+    ]
+    dump.write_text(
+        "".join(
+            json.dumps({"id": i, "text": " ".join(f"{w}{i % 97}" for w in words) * 20}) + "\n"
+            for i in range(3000)
+        )
+    )
+    ix = NewsIndex.create(tmp_path / "ix")
+    report = ix.add_files([dump], commit_every=3000)
+    assert report.added == 3000 and ix.search("harbour5").total == ix.search("ferry5").total > 0

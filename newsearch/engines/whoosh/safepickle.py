@@ -19,6 +19,7 @@ from typing import IO, Any
 ALLOWED: frozenset[tuple[str, str]] = frozenset(
     {
         ("_codecs", "encode"),  # how protocol 2 writes bytes
+        ("builtins", "bytes"),  # ... and empty bytes (a posting's value in the indexing pool)
         ("builtins", "int"),
         ("builtins", "frozenset"),
         ("builtins", "set"),
