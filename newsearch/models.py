@@ -61,8 +61,19 @@ class Fragment:
     highlights: tuple[tuple[int, int], ...] = ()  # (start, end) within text
 
 
+class _RecordId:
+    """``record_id`` for a result that has an ``id``."""
+
+    id: str
+
+    @property
+    def record_id(self) -> str:
+        """The id the record carried in its dump (``id`` without its file's key)."""
+        return own_id(self.id)
+
+
 @dataclass(frozen=True)
-class Hit:
+class Hit(_RecordId):
     """One ranked search result."""
 
     rank: int
@@ -79,11 +90,6 @@ class Hit:
     tags: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     story: str = ""  # the key every copy of this story shares (search with collapse=False)
-
-    @property
-    def record_id(self) -> str:
-        """The id the record carried in its dump (``id`` without its file's key)."""
-        return own_id(self.id)
 
 
 @dataclass(frozen=True)
@@ -141,7 +147,7 @@ class IndexReport:
 
 
 @dataclass(frozen=True)
-class StoredArticle:
+class StoredArticle(_RecordId):
     """An article as the index holds it, for `show`."""
 
     id: str
@@ -153,11 +159,6 @@ class StoredArticle:
     site: str
     url: str
     path: str
-
-    @property
-    def record_id(self) -> str:
-        """The id the record carried in its dump (``id`` without its file's key)."""
-        return own_id(self.id)
 
 
 @dataclass(frozen=True)
