@@ -1,12 +1,15 @@
 """Side-by-side speed benchmark: newsearch vs. plain Whoosh, SQLite FTS5, Tantivy and bm25s.
 
 Usage: python benchmarks/speed.py [--corpus reuters,bbc] [--queries 1000] [--engines ...]
-[--scale K] [--data DIR] [--out benchmarks/results/speed.md]
+[--scale 1,10] [--long cisi,cacm] [--data DIR] [--out benchmarks/results/speed.md]
 
 Data: <repo>/../shared/data/corpora (or $NEWSEARCH_DATA/corpora, or --data DIR/corpora), read by
 path and never copied here. Each engine indexes in its own child process (so its peak RSS is its
 own), then answers the same seeded queries warm; fresh-process latency is one query in a new
-Python process (median of 10). Extra: pip install tantivy bm25s PyStemmer
+Python process (median of 10). ``--scale 1,10`` runs Reuters once per factor (copies under new
+ids; 50 is the 1M-article run); ``--long`` times the natural-language queries of IR collections
+(newsearch and FTS5). The issue's goals table closes the report. Extra: pip install tantivy
+bm25s PyStemmer
 """
 
 from __future__ import annotations
@@ -29,7 +32,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from speed_engines import BUILD, ENGINES, FRESH, NEEDS, Doc, Search, read_corpus  # noqa: E402
+from speed_engines import (  # noqa: E402
+    BUILD,
+    ENGINES,
+    FRESH,
+    NEEDS,
+    Doc,
+    Search,
+    long_queries,
+    read_corpus,
+    scaled,
+)
+from speed_goals import goals, long_report, pct  # noqa: E402
 
 SEED = 42
 WORD = re.compile(r"[a-z]+")
@@ -115,15 +129,9 @@ def fresh(argv: list[str], queries: list[str], runs: int = 10) -> float:
     return statistics.median(times[1:])
 
 
-def pct(xs: list[float] | None) -> str:
-    """median / p95 / p99 of a latency list, or '–'."""
-    if not xs:
-        return "–"
-    q = statistics.quantiles(xs, n=100, method="inclusive")
-    return f"{statistics.median(xs):.2f} / {q[94]:.2f} / {q[98]:.2f}"
-
-
-def run_engine(e: str, kind: str, src: str, tmp: str, queries: list[str]) -> dict[str, Any] | None:
+def run_engine(
+    e: str, kind: str, src: str, tmp: str, queries: list[str], cold: bool = True
+) -> dict[str, Any] | None:
     """Index and query in a child process, then time fresh-process queries against its index."""
     d, out, qfile = (os.path.join(tmp, x) for x in (e, e + ".json", "queries.json"))
     os.mkdir(d)
@@ -134,7 +142,9 @@ def run_engine(e: str, kind: str, src: str, tmp: str, queries: list[str]) -> dic
             [sys.executable, __file__, "--child", e, kind, src, d, qfile, out], check=True
         )
         r = json.loads(Path(out).read_text())
-        if e == "newsearch":
+        if not cold:
+            r["fresh"] = r["fresh_api"] = None
+        elif e == "newsearch":
             exe = shutil.which("newsearch", path=str(Path(sys.executable).parent))
             cli = [exe] if exe else [sys.executable, "-m", "newsearch"]
             r["fresh"] = fresh([*cli, "-i", d, "query"], queries)
@@ -199,15 +209,6 @@ def report(res: dict[str, dict[str, Any]], n_docs: int, base: float) -> list[str
     return md
 
 
-def scaled(src: Path, k: int, dest: Path) -> Path:
-    """Write the JSON Lines corpus ``k`` times over with new ids (id.copy) to ``dest``."""
-    recs = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line]
-    with open(dest, "w", encoding="utf-8") as f:
-        for i in range(k):
-            f.writelines(json.dumps(r | {"id": f"{r['id']}.{i}"}) + "\n" for r in recs)
-    return dest
-
-
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     argv = sys.argv[1:] if argv is None else argv
@@ -218,11 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", default="reuters,bbc")
     ap.add_argument("--queries", type=int, default=1000)
     ap.add_argument("--engines", default=",".join(ENGINES))
-    ap.add_argument("--scale", type=int, default=1, help="repeat Reuters K times (new ids)")
+    ap.add_argument("--scale", default="1", help="Reuters repeated K times (new ids), e.g. 1,10")
+    ap.add_argument("--long", default="cisi,cacm", help="IR collections for long queries")
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "speed.md")
     a = ap.parse_args(argv)
-    corpora = (a.data or default_data()) / "corpora"
+    data = a.data or default_data()
     engines = []
     for e in [x.strip() for x in a.engines.split(",") if x.strip()]:
         if e not in BUILD:
@@ -240,24 +242,55 @@ def main(argv: list[str] | None = None) -> int:
         f"{a.queries} queries, seed {SEED}; {RULE.format(seed=SEED)}. Warm = index open, 20 "
         "warm-up queries, then every query timed, top 10. Indexing includes reading the source.",
     ]
+    runs: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
     for kind in [c.strip() for c in a.corpus.split(",") if c.strip()]:
-        src = corpora / ("bbc" if kind == "bbc" else "reuters21578/docs.jsonl")
+        src = data / "corpora" / ("bbc" if kind == "bbc" else "reuters21578/docs.jsonl")
         if not src.exists():
             print(f"skip {kind}: no {src}", file=sys.stderr)
             continue
         docs = list(read_corpus(kind, str(src)))
         queries = make_queries([d for d in docs if d["body"]], a.queries)
-        k = a.scale if kind == "reuters" else 1
-        with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
-            if k > 1:
-                src = scaled(src, k, Path(tmp) / "reuters.jsonl")
-            runs = {e: run_engine(e, kind, str(src), tmp, queries) for e in engines}
-            res = {e: r for e, r in runs.items() if r}
-            base = fresh([sys.executable, "-c", "pass"], queries)
-        title = f"## {kind} ({len(docs) * k:,} docs{f', scale {k}' if k > 1 else ''})"
-        out += ["", title, "", *report(res, len(docs) * k, base)]
+        scales = [int(k) for k in a.scale.split(",")] if kind == "reuters" else [1]
+        for k in scales:
+            with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
+                path = scaled(src, k, Path(tmp) / "reuters.jsonl") if k > 1 else src
+                done = {e: run_engine(e, kind, str(path), tmp, queries) for e in engines}
+                res = {e: r for e, r in done.items() if r}
+                base = fresh([sys.executable, "-c", "pass"], queries)
+            runs[(kind, k)] = res
+            title = f"## {kind} ({len(docs) * k:,} docs{f', scale {k}' if k > 1 else ''})"
+            out += ["", title, "", *report(res, len(docs) * k, base)]
+    longs = {
+        c: run_long(c, data, [e for e in engines if e in LONG_ENGINES]) for c in _names(a.long)
+    }
+    longs = {c: r for c, r in longs.items() if r}
+    if longs:
+        out += ["", "## Long natural-language queries (top 10, warm)", "", *long_report(longs)]
+    out += ["", "## Goals (issue 12)", "", *goals(runs, longs)]
     write_report(out, started, a.out)
     return 0
+
+
+LONG_ENGINES = ("fts5", "newsearch")
+
+
+def _names(text: str) -> list[str]:
+    return [c.strip() for c in text.split(",") if c.strip()]
+
+
+def run_long(coll: str, data: Path, engines: list[str]) -> dict[str, dict[str, Any]]:
+    """Index an IR collection in each engine and time its own queries (no fresh processes)."""
+    folder = data / "retrieval" / coll
+    if not (folder / "docs.jsonl").exists() or not engines:
+        print(f"skip long queries of {coll}: no {folder}/docs.jsonl", file=sys.stderr)
+        return {}
+    queries = long_queries(folder)
+    with tempfile.TemporaryDirectory(prefix="speed-long-") as tmp:
+        done = {
+            e: run_engine(e, "reuters", str(folder / "docs.jsonl"), tmp, queries, cold=False)
+            for e in engines
+        }
+    return {e: r for e, r in done.items() if r} | {"_n": {"queries": len(queries)}}
 
 
 def write_report(lines: list[str], started: float, out: Path) -> None:

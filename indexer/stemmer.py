@@ -12,8 +12,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import threading
 import types
 from collections.abc import Callable
+
+_LOADING = threading.Lock()  # two threads stubbing "nltk" at once would undo each other
 
 
 def english_stemmer() -> Callable[[str], str]:
@@ -23,7 +26,8 @@ def english_stemmer() -> Callable[[str], str]:
 
         return SnowballStemmer("english").stem
     try:
-        cls = _load_isolated()
+        with _LOADING:
+            cls = _load_isolated()
     except Exception:  # noqa: BLE001 - an NLTK layout we do not know: pay for the full import
         from nltk.stem.snowball import SnowballStemmer
 
@@ -53,5 +57,8 @@ def _load_isolated() -> type:
         stub("nltk.stem", root + "/stem")
         return importlib.import_module("nltk.stem.snowball").SnowballStemmer
     finally:
+        # Only NLTK's: another thread may be importing a module of its own meanwhile (a search
+        # thread's first lazy import was deleted here, and failed with KeyError).
         for name in set(sys.modules) - before:
-            del sys.modules[name]
+            if name == "nltk" or name.startswith("nltk."):
+                del sys.modules[name]

@@ -39,3 +39,28 @@ def test_stemmer_in_this_process():
     stem = english_stemmer()
     assert stem("inquiries") == stem("inquiry") == "inquiri"
     assert stem("running") == "run"
+
+
+def test_loading_the_stemmer_leaves_other_threads_imports_alone(monkeypatch):
+    # A search thread's first lazy import landed while another thread loaded the stemmer, which
+    # then deleted every module that had appeared meanwhile: KeyError in the search.
+    import importlib
+    import sys
+    import types
+
+    from newsearch.indexer import stemmer as loader
+
+    for name in [n for n in sys.modules if n == "nltk" or n.startswith("nltk.")]:
+        monkeypatch.delitem(sys.modules, name)
+    real = importlib.import_module
+
+    def meanwhile(name, *args):
+        sys.modules["nstest_meanwhile"] = types.ModuleType("nstest_meanwhile")
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", meanwhile)
+    try:
+        assert loader.english_stemmer()("running") == "run"
+        assert "nstest_meanwhile" in sys.modules and "nltk" not in sys.modules
+    finally:
+        sys.modules.pop("nstest_meanwhile", None)

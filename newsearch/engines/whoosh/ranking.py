@@ -33,8 +33,11 @@ class NewsBM25F(scoring.BM25F):
     def idf(self, searcher: Any, fieldname: str, text: str) -> float:
         """Inverse document frequency, near zero for a word most articles hold."""
         parent = searcher.get_parent()
-        df = parent.doc_frequency(fieldname, text)
-        n = parent.doc_count_all()
+        return self.idf_of(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+    @staticmethod
+    def idf_of(n: int, df: int) -> float:
+        """The idf of a term ``df`` of ``n`` articles hold (deleted ones counted, as Whoosh)."""
         return log(1 + (n - df + 0.5) / (df + 0.5))
 
 
