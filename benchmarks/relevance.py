@@ -1,7 +1,10 @@
 """Side-by-side relevance benchmark: newsearch vs. Whoosh, SQLite FTS5, Tantivy and bm25s.
 
 Usage: python benchmarks/relevance.py [--sets time-dev,cran] [--engines ...] [--data DIR]
-[--json OUT]
+[--json OUT] [--runs DIR]
+
+--runs writes each engine's ranking as DIR/<set>.<engine>.run (trec_eval format), for a paired
+test against newsearch: `newsearch eval ... --compare DIR/cisi.bm25s.run`.
 
 Data: <repo>/../shared/data/retrieval (or $NEWSEARCH_DATA/retrieval, or --data); each set holds
 docs.jsonl, queries.tsv and qrels.txt. The data is read by path and never copied here.
@@ -220,8 +223,22 @@ ENGINES: dict[str, Callable[[list[Doc], str, Path], Searcher]] = {
 }
 
 
+def write_run(run: Run, out: Path, tag: str) -> None:
+    """One engine's ranking in trec_eval's run format, best first per query."""
+    lines = []
+    for qid, docs in run.items():
+        ranked = sorted(docs.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines += [f"{qid} Q0 {d} {i} {s:.6g} {tag}\n" for i, (d, s) in enumerate(ranked, 1)]
+    out.write_text("".join(lines), encoding="utf-8")
+
+
 def run_engine(
-    name: str, path: Path, docs: list[Doc], queries: dict[str, str], qrels: Qrels
+    name: str,
+    path: Path,
+    docs: list[Doc],
+    queries: dict[str, str],
+    qrels: Qrels,
+    runs: Path | None = None,
 ) -> dict[str, float] | None:
     """Build one engine on a set, run all queries, return metrics plus timings (None = skipped)."""
     with tempfile.TemporaryDirectory(prefix=f"rel-{name}-") as tmp:
@@ -244,6 +261,8 @@ def run_engine(
                 run[qid].setdefault(docid, float(score))
             slowest = max(slowest, time.perf_counter() - t)
         t2 = time.perf_counter()
+    if runs is not None:
+        write_run(run, runs / f"{path.name}.{name}.run", name)
     return evaluate(run, qrels) | {"build_s": t1 - t0, "query_s": t2 - t1, "max_q_s": slowest}
 
 
@@ -296,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None, help="write all numbers here")
+    ap.add_argument("--runs", type=Path, default=None, help="write trec_eval run files here")
     a = ap.parse_args(argv)
     data = a.data or default_data()
     engines = [e.strip() for e in a.engines.split(",") if e.strip()]
@@ -308,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         docs, queries, qrels = load_collection(data / s)
         print(f"{s}: {len(docs)} docs, {len(queries)} queries", file=sys.stderr)
-        results[s] = {e: run_engine(e, data / s, docs, queries, qrels) for e in engines}
+        if a.runs:
+            a.runs.mkdir(parents=True, exist_ok=True)
+        results[s] = {e: run_engine(e, data / s, docs, queries, qrels, a.runs) for e in engines}
     if not results:
         print(f"no data under {data}", file=sys.stderr)
         return 1

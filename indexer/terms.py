@@ -16,7 +16,7 @@ from newsearch.indexer.scripts import CJK_RUN, MARKS, arabic_stem, cjk_pieces, f
 # Acronyms with dots ("U.S.", "U.K.") stay one token; words keep inner apostrophes so that
 # possessives can be cut cleanly rather than leaving a stray "s" token, and their combining
 # marks (a vowelled Arabic word, Hindi) rather than falling apart into letters.
-TOKEN_PATTERN = rf"(?:[^\W\d_]\.){{2,}}|\w[\w{MARKS}]*(?:['’][\w{MARKS}]+)*"
+TOKEN_PATTERN = rf"[^\W\d_](?:\.[^\W\d_])+\.?(?!\w)|\w[\w{MARKS}]*(?:['’][\w{MARKS}]+)*"
 
 # Whoosh's two English lists (its short default and its Snowball list) joined, less words that
 # carry meaning in news: "US" (the country), "May" (the month, the prime minister), "will"

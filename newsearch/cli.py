@@ -166,6 +166,12 @@ def query_cmd(
             help='Read "last week", "date:2017" … in the text as dates (else as words).',
         ),
     ] = True,
+    expand: Annotated[
+        bool,
+        typer.Option(
+            "--expand", help="Add the top articles' commonest words to plain words (2 searches)."
+        ),
+    ] = False,
 ) -> None:
     """Ranked hits with highlighted snippets."""
     from newsearch.api import NewsIndex
@@ -186,6 +192,7 @@ def query_cmd(
             collapse=not show_all,
             facets=facets,
             date_clauses=date_clauses,
+            expand=expand,
         )
         _show_results(NewsIndex.open(_state["index"]).search(text, options), as_json)
 
@@ -286,6 +293,19 @@ def eval_cmd(
         Path | None, typer.Option(help="Documents to index first (else the --index is used).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    run: Annotated[
+        Path | None, typer.Option("--run", help="Write the ranking here (trec_eval run format).")
+    ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="Another run file (trec_eval format): paired randomization test on nDCG@10.",
+        ),
+    ] = None,
+    expand: Annotated[
+        bool, typer.Option("--expand", help="Rank as `query --expand` does (feedback words).")
+    ] = False,
 ) -> None:
     """Score the ranking on a test collection: nDCG@10, MAP, P@10, R@100."""
     from newsearch.api import NewsIndex
@@ -293,13 +313,23 @@ def eval_cmd(
 
     with user_errors():
         ix = None if docs else NewsIndex.open(_state["index"])
-        scores = evaluate(docs, queries, qrels, ix=ix)
+        scores = evaluate(
+            docs, queries, qrels, ix=ix, run_file=run, compare_to=compare, expand=expand
+        )
         if as_json:
             _json(scores)
-        else:
-            for name, value in scores.items():
-                shown = f"{value:.0f}" if name == "queries" else f"{value:.4f}"
-                typer.echo(f"{name:>18}  {shown}")
+            return
+        against = scores.pop("compare", None)
+        for name, value in scores.items():
+            shown = f"{value:.0f}" if name == "queries" else f"{value:.4f}"
+            typer.echo(f"{name:>18}  {shown}")
+        if against is not None:
+            typer.echo(
+                f"{'vs ' + compare.name if compare else 'vs':>18}  {against['measure']} "
+                f"{against['ours']:.4f} vs {against['theirs']:.4f} "
+                f"({against['difference']:+.4f}; {against['wins']} better, "
+                f"{against['losses']} worse, {against['ties']} tied; p = {against['p']:.4f})"
+            )
 
 
 @app.command("serve")

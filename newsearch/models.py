@@ -204,6 +204,7 @@ class SearchOptions:
     facets: bool = False  # counts per source, year and tag
     suggest: bool = True  # "Did you mean" for words that look misspelled
     date_clauses: bool = True  # read "last week", "date:2017" in the text as dates
+    expand: bool = False  # add the top articles' commonest words (query.expand): a 2nd search
 
     def __post_init__(self) -> None:
         for name in ("limit", "page"):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from newsearch.engine import Engine, Match, describe
 from newsearch.models import Contribution, Hit, SearchOptions, SearchResults
-from newsearch.query import notices, snippets, suggest
+from newsearch.query import expand, notices, snippets, suggest
 from newsearch.query.parse import query_words
 from newsearch.query.plan import plan
 
@@ -15,15 +15,18 @@ def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchR
     """Answer one query string with a page of ranked, snippeted hits."""
     opts = opts or SearchOptions()
     p = plan(engine, text, opts)
-    page = engine.search(p.request)
-    expanded = engine.expand(p.request.query) if opts.snippets or opts.explain else set()
+    request = p.request
+    if opts.expand and p.parsed.plain and request.sort == "relevance":
+        request = expand.expanded(engine, request, p.clauses.text)
+    page = engine.search(request)
+    expanded = engine.expand(request.query) if opts.snippets or opts.explain else set()
     body_terms = {t for field, t in expanded if field == "body"} if opts.snippets else None
-    first = p.request.offset
+    first = request.offset
     hits = [_hit(m, first + i + 1, body_terms) for i, m in enumerate(page.matches)]
     if opts.explain:
         typed = query_words(p.clauses.text)
         hits = [
-            replace(hit, explanation=_explanation(engine, p.request.query, hit.id, typed))
+            replace(hit, explanation=_explanation(engine, request.query, hit.id, typed))
             for hit in hits
         ]
     # The whole text, date clauses included: the suggestion is a query to run as it stands.

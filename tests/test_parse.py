@@ -241,3 +241,20 @@ def test_a_cjk_run_is_matched_as_written():
 def test_a_bracket_inside_a_phrase_does_not_swallow_the_words_after_it():
     # Found by the property test above: the ")" after the phrase '"("' ended the query.
     assert Term("body", "mueller") in set(leaves(parse('"(") Mueller').query))
+
+
+def test_a_question_mark_ending_a_word_is_punctuation_not_a_wildcard():
+    q = parse("What is information science? Give definitions")
+    assert q.plain and q.strict
+    assert Term("body", "scienc") in q.query.should
+    assert parse("science?").query == words_query("science")
+    assert parse('"information science?"').query.should[1] == Phrase("body", ("inform", "scienc"))
+    # Inside a word it is still the one-character wildcard.
+    assert parse("te?t").query.should[0] == Wildcard("title", "te?t")
+
+
+def test_a_word_typed_twice_counts_twice_with_syntax_too():
+    q = parse('systems "text formatting" systems').query
+    assert Bool(should=(Term("title", "system"), Term("body", "system")), boost=2.0) in q.should
+    assert len(q.should) == 2  # the system clause once (weighing two), the phrase once
+    assert parse("(oil OR gas) (oil OR gas)").query.boost == 2.0

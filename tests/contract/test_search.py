@@ -154,3 +154,21 @@ def test_total_is_exact_however_few_hits_are_asked_for(tmp_path, location):
     for limit in (1, 10, 100):
         assert ix.search("harbour ferry", limit=limit).total == truth
     assert ix.search("harbour ferry", limit=5, since="1990").total == 0
+
+
+def test_expand_adds_the_top_articles_words_to_the_query(tmp_path, location):
+    ix = make(
+        tmp_path,
+        location,
+        {
+            "a": "Reactor shutdown\n\nThe reactor at the plant was shut down; uranium fuel rods "
+            "were removed and the coolant drained.",
+            "b": "Fuel rods\n\nEngineers inspected uranium fuel rods and coolant pipes at the site.",
+            "c": "Harbour walls\n\nThe old harbour walls stand after the storm.",
+        },
+    )
+    assert {h.title for h in ix.search("reactor").hits} == {"Reactor shutdown"}
+    # The top article's words (uranium, fuel, coolant) find the one that never says "reactor".
+    hits = ix.search("reactor", expand=True).hits
+    assert [h.title for h in hits] == ["Reactor shutdown", "Fuel rods"]
+    assert ix.search("reactor title:shutdown", expand=True).total == 1  # syntax: as typed

@@ -45,7 +45,11 @@ class _Reading:
 
     def __init__(self, ix: Any, generation: int, cache: Any = None) -> None:
         self.searcher = ix.searcher(weighting=ranking.weighting())
-        self.generation = generation
+        # The searcher's own: a commit between reading the latest generation and opening the
+        # searcher gave it a newer one, whose segments did not match the cache keyed by the
+        # older (a broadcast ValueError while indexing ran).
+        read = self.searcher.reader().generation()  # None for an empty index's reader
+        self.generation = read if isinstance(read, int) and read >= 0 else generation
         self._cache = cache  # generation -> vector.TermCache shared by its searchers
         self._keys: ranking.Keys | None = None
         self._bounded: dict[Node, Any] = {}

@@ -305,3 +305,17 @@ def test_fast_path_on_reuters(tmp_path: Path):
         want, want_total = _reference(ix._engine, text, SearchOptions(limit=10, date_clauses=False))
         assert total == want_total, text
         assert _same(got, want), (text, got, want)
+
+
+def test_a_searcher_keeps_its_own_generation_when_a_commit_lands_meanwhile(tmp_path, monkeypatch):
+    # The generation was read before the searcher was opened: a commit in between gave the
+    # searcher more segments than the cache of that generation held (ValueError: broadcast).
+    ix = NewsIndex.create(tmp_path / "ix")
+    ix.add_articles([{"id": "a", "text": "Harbour ferry one."}])
+    ix.add_articles([{"id": "b", "text": "Harbour ferry two."}])
+    engine = ix._engine
+    stale = engine._ix.latest_generation() - 1
+    monkeypatch.setattr(engine._ix, "latest_generation", lambda: stale)
+    with engine._reading() as r:
+        assert r.generation == r.searcher.reader().generation() == stale + 1
+    assert ix.search("harbour").total == 2
