@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from contract.conftest import SCRIPT
 
-from newsearch import NewsearchError, NewsIndex
+from newsearch import IndexProgress, NewsearchError, NewsIndex
 
 ARTICLES = 3000
 BATCH = 250  # twelve commits: node 1 stops from the second on, and is gone from the sixth
@@ -33,7 +33,8 @@ def test_a_node_stopped_during_bulk_indexing_loses_no_article(fresh, tmp_path):
     assert health(ix, wait="green") == "green"  # the new index's replicas are started
     stopping: list[subprocess.Popen[bytes]] = []
 
-    def progress(done: int, files: int, written: int) -> None:
+    def progress(p: IndexProgress) -> None:
+        written = p.articles
         if written >= 2 * BATCH and not stopping:
             # In the background: the run goes on writing while node 1 shuts down ...
             stopping.append(
@@ -54,10 +55,10 @@ def test_a_node_stopped_during_bulk_indexing_loses_no_article(fresh, tmp_path):
         assert health(ix) == "yellow"
         assert ix.stats().documents == ARTICLES
         assert ix.search("harbour").total == ARTICLES
-        assert [h.id for h in ix.search("tag2999").hits] == ["a2999"]
+        assert [h.record_id for h in ix.search("tag2999").hits] == ["a2999"]
         again = ix.add_files([dump], commit_every=BATCH)  # a re-run finds nothing left to do
         assert again.unchanged == ARTICLES and again.added == again.updated == 0
     finally:
         subprocess.run([str(SCRIPT), "start-node", "1"], check=True, stdout=subprocess.DEVNULL)
     assert health(ix) == "green"  # start-node waits for green
-    assert {a.id for a in ix.articles()} == {f"a{i}" for i in range(ARTICLES)}
+    assert {a.record_id for a in ix.articles()} == {f"a{i}" for i in range(ARTICLES)}
