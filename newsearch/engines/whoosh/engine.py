@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import pickle
 import struct
-import sys
 import threading
 import zlib
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whoosh import index as windex
 from whoosh.query import Every as WEvery
@@ -27,72 +26,15 @@ from newsearch.engine import (
     SearchRequest,
     TermScore,
 )
-from newsearch.engines.whoosh import expansion, ranking, safepickle, schema, store, translate
+from newsearch.engines.whoosh import ranking, safepickle, schema, searching, store
+from newsearch.engines.whoosh.reading import Reading
 from newsearch.engines.whoosh.writing import WhooshWriter, private_segment_names
 from newsearch.errors import IndexIncompatibleError, IndexNotFoundError
 from newsearch.models import StoredArticle
 
-if TYPE_CHECKING:  # NumPy costs ~60 ms to import: only a search loads it (vector.py)
-    from newsearch.engines.whoosh import vector
-
 # What Whoosh raises when its files are truncated, overwritten or gone: damage, not a bug.
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, windex.IndexError)
 IDLE_SEARCHERS = 8  # searchers kept open between searches; more threads open their own
-
-
-class _Reading:
-    """One open Whoosh searcher and what is cached with it."""
-
-    def __init__(self, ix: Any, generation: int, cache: Any = None) -> None:
-        self.searcher = ix.searcher(weighting=ranking.weighting())
-        # The searcher's own: a commit between reading the latest generation and opening the
-        # searcher gave it a newer one, whose segments did not match the cache keyed by the
-        # older (a broadcast ValueError while indexing ran).
-        read = self.searcher.reader().generation()  # None for an empty index's reader
-        self.generation = read if isinstance(read, int) and read >= 0 else generation
-        self._cache = cache  # generation -> vector.TermCache shared by its searchers
-        self._keys: ranking.Keys | None = None
-        self._bounded: dict[Node, Any] = {}
-        self._arrays: vector.Arrays | None = None
-        self._lists: Any = None
-
-    def query(self, node: Node) -> Any:
-        """The Whoosh query of a tree, multi-term leaves bounded (once per query and searcher:
-        search, snippets and explanations ask for the same one)."""
-        found = self._bounded.get(node)
-        if found is None:
-            if len(self._bounded) > 64:
-                self._bounded.clear()
-            found = translate.query(expansion.bounded(self.searcher.reader(), node))
-            self._bounded[node] = found
-        return found
-
-    @property
-    def keys(self) -> ranking.Keys:
-        if self._keys is None:
-            self._keys = ranking.Keys(self.searcher)
-        return self._keys
-
-    @property
-    def arrays(self) -> vector.Arrays:
-        """The searcher's documents as NumPy arrays (built on first use, kept with it)."""
-        if self._arrays is None:
-            from newsearch.engines.whoosh import vector
-
-            shared = self._cache(self.generation) if self._cache else None
-            self._arrays = vector.Arrays(self.searcher, shared)
-        return self._arrays
-
-    def scorer(self, first: bool) -> Any:
-        """NumPy arrays, or for a process's first search plain Python lists: importing NumPy
-        costs more (~60 ms) than one search of Python loops over the postings (~5 ms)."""
-        if first and "numpy" not in sys.modules:
-            if self._lists is None:
-                from newsearch.engines.whoosh import pyscore
-
-                self._lists = pyscore.Lists(self.searcher)
-            return self._lists
-        return self.arrays
 
 
 class WhooshEngine:
@@ -111,7 +53,7 @@ class WhooshEngine:
         self.location = str(folder)
         self._held = lock_fd  # a rebuild holds the run lock for the index it builds
         self._guard = threading.Lock()
-        self._idle: list[_Reading] = []
+        self._idle: list[Reading] = []
         self._cache: Any = None  # vector.TermCache of the newest generation searched
         self._fixed = name is not None
         self._open(name or store.live_name(folder))
@@ -147,7 +89,7 @@ class WhooshEngine:
             ) from exc
 
     @contextmanager
-    def _reading(self) -> Iterator[_Reading]:
+    def _reading(self) -> Iterator[Reading]:
         """A current searcher from the pool, given back after use (no per-thread searchers)."""
         if not self._fixed and self._manifest_id() != self._manifest:
             # Rebuilt or replaced since we opened it: answer from the new index.
@@ -165,7 +107,7 @@ class WhooshEngine:
                     else:
                         r.searcher.close()
             cache = partial(self._term_cache, self.name)  # the name now, not at first use
-            reading = reading or _Reading(self._ix, generation, cache)
+            reading = reading or Reading(self._ix, generation, cache)
             try:
                 yield reading
             finally:
@@ -199,97 +141,18 @@ class WhooshEngine:
     def search(self, request: SearchRequest) -> Page:
         """One page of matches: the all-words tier first, copies folded, filters applied."""
         with self._reading() as r:
-            only = self._allowed(r.searcher, request.filters)
+            only = searching.allowed(r.searcher, request.filters)
             if self.vectorised and request.sort == "relevance":
                 from newsearch.engines.whoosh import fastpath
 
+                first = not WhooshEngine._searched
                 try:
-                    return self._vector_search(r, request, only)
+                    page = searching.vector_search(r, request, only, first)
+                    WhooshEngine._searched = True
+                    return page
                 except fastpath.Unsupported:
                     pass  # a phrase or a range: Whoosh's matchers answer it
-            return self._plain_search(r, request, only)
-
-    def _vector_search(self, r: _Reading, request: SearchRequest, only: set[int] | None) -> Page:
-        from newsearch.engines.whoosh import fastpath
-
-        q = r.query(request.query)
-        every = translate.query(request.first) if request.first is not None else None
-        scorer = r.scorer(first=not WhooshEngine._searched)
-        WhooshEngine._searched = True
-        found = fastpath.top(scorer, r.keys, q, every, only, request)
-        # Copies counted from the arrays where there are some (4 ms of a query at Reuters x10,
-        # where every story has ten); else as the plain path counts them.
-        count = scorer.copies if request.collapse and hasattr(scorer, "copies") else None
-        matches = tuple(
-            self._match(r, h.docnum, h.score, only, request.collapse, count)
-            for h in found.hits[request.offset :]
-        )
-        facets = fastpath.facet_counts(found, scorer) if request.facets else {}
-        return Page(matches, found.total, facets)
-
-    def _plain_search(self, r: _Reading, request: SearchRequest, only: set[int] | None) -> Page:
-        s = r.searcher
-        q = r.query(request.query)
-        every = translate.query(request.first) if request.first is not None else None
-        order = translate.sort_args(request.sort)
-        extra = ranking.facet_args() if request.facets else {}
-        want = request.offset + request.limit
-        # A little beyond the page for copies to fold into: every extra slot in Whoosh's
-        # heap means less skipping (twice the page plus 10 cost 7% of a search).
-        fetch = want + want // 2 + 2 if request.collapse else want
-        while True:
-            # Comprehensions, not list(): list() asks len() first, which re-runs the query.
-            top = [h for h in s.search(every, limit=fetch, filter=only)] if every else []
-            seen = {h.docnum for h in top}
-            results = s.search(q, limit=fetch + len(seen), filter=only, **order, **extra)
-            top += [h for h in results if h.docnum not in seen]
-            if not request.collapse:
-                shown = top[:want]
-                break
-            shown, exhausted = ranking.collapse(r.keys, top, want)
-            if not exhausted or len(top) >= len(results):
-                break
-            fetch *= 4  # many copies near the top: look further down for distinct stories
-        matches = tuple(
-            self._match(r, h.docnum, h.score, only, request.collapse)
-            for h in shown[request.offset :]
-        )
-        # Exact: Whoosh counts the matches it skipped while optimising only when asked.
-        total = len(results)
-        facets = ranking.facet_counts(results) if request.facets else {}
-        return Page(matches, total, facets)
-
-    def _match(
-        self,
-        r: _Reading,
-        docnum: int,
-        score: Any,
-        only: set[int] | None,
-        collapse: bool,
-        count: Any = None,
-    ) -> Match:
-        stored = r.searcher.stored_fields(docnum)
-        # Sorted by date, Whoosh gives the sort key instead of a relevance score.
-        score = float(score) if isinstance(score, int | float) else 0.0
-        if not collapse:
-            copies = 0
-        elif count is not None:
-            copies = count(r.keys[docnum], only)
-        else:
-            copies = ranking.copies(r.searcher, r.keys, docnum, only)
-        return Match(schema.stored_article(stored), score, stored.get("dup", ""), copies)
-
-    def _allowed(self, searcher: Any, filters: Any) -> set[int] | None:
-        """The documents the filters let through, as a plain set, built once per search.
-
-        Handed a filter query, Whoosh tests its bit set's truth for every match, which walks
-        the whole set each time: a date-filtered count took 0.6 s on Reuters. A set is O(1).
-        """
-        only = translate.filter_query(filters)
-        if only is None:
-            return None
-        # Whoosh reads an empty set as "no filter": -1, no document's number, keeps it one.
-        return set(searcher.docs_for_query(only)) or {-1}
+            return searching.plain_search(r, request, only)
 
     def more_like(
         self, doc_id: str, limit: int, collapse: bool
@@ -301,7 +164,7 @@ class WhooshEngine:
                 return (), -1, ()
             found, total, terms = ranking.more_like(r.searcher, r.keys, docnum, limit)
             shown = ranking.collapse(r.keys, found, limit)[0] if collapse else found[:limit]
-            matches = tuple(self._match(r, h.docnum, h.score, None, collapse) for h in shown)
+            matches = tuple(searching.match(r, h.docnum, h.score, None, collapse) for h in shown)
             return matches, total, tuple(terms)
 
     def expand(self, query: Node) -> set[tuple[str, str]]:

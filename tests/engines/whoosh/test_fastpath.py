@@ -22,7 +22,7 @@ from whoosh import collectors
 
 from newsearch import NewsIndex
 from newsearch.engine import Term
-from newsearch.engines.whoosh import fastpath, pyscore, ranking, translate
+from newsearch.engines.whoosh import fastpath, pyscore, ranking, searching, translate
 from newsearch.engines.whoosh.engine import WhooshEngine
 from newsearch.models import SearchOptions
 from newsearch.query.plan import plan
@@ -86,7 +86,7 @@ def _reference(engine: WhooshEngine, text: str, opts: SearchOptions) -> tuple[li
     request = plan(engine, text, opts).request
     with engine._reading() as r:
         s = r.searcher
-        only = engine._allowed(s, request.filters)
+        only = searching.allowed(s, request.filters)
 
         def scored(query: Any) -> list[tuple[int, float]]:
             c = collectors.UnlimitedCollector()
@@ -113,7 +113,7 @@ def _fast(
     """(docnum, score) of the page and the total by the fast path, NumPy's or plain Python's."""
     request = plan(engine, text, opts).request
     with engine._reading() as r:
-        only = engine._allowed(r.searcher, request.filters)
+        only = searching.allowed(r.searcher, request.filters)
         every = translate.query(request.first) if request.first is not None else None
         scorer = pyscore.Lists(r.searcher) if lists else r.arrays
         found = fastpath.top(scorer, r.keys, r.query(request.query), every, only, request)
@@ -209,7 +209,7 @@ def test_copies_counted_as_whoosh_counts_them(
         found = corpus.search(text, limit=10, snippets=False, since=since)
         request = plan(engine, text, SearchOptions(since=since)).request
         with engine._reading() as r:
-            only = engine._allowed(r.searcher, request.filters)
+            only = searching.allowed(r.searcher, request.filters)
             for hit in found.hits:
                 docnum = r.searcher.document_number(id=hit.id)
                 assert hit.similar == ranking.copies(r.searcher, r.keys, docnum, only), text
@@ -228,7 +228,7 @@ def test_search_takes_the_fast_path(corpus: NewsIndex, monkeypatch: pytest.Monke
     def refuse(*args: Any) -> None:
         raise AssertionError("the plain path answered a vectorisable query")
 
-    monkeypatch.setattr(WhooshEngine, "_plain_search", refuse)
+    monkeypatch.setattr(searching, "plain_search", refuse)
     for text in ["oil price", "coffee OR wheat", "bank NOT rate", "wheet~1"]:
         assert corpus.search(text).total > 0
 
