@@ -308,6 +308,7 @@ def eval_cmd(
     ] = False,
 ) -> None:
     """Score the ranking on a test collection: nDCG@10, MAP, P@10, R@100."""
+    from newsearch import render
     from newsearch.api import NewsIndex
     from newsearch.evaluate import evaluate
 
@@ -318,18 +319,8 @@ def eval_cmd(
         )
         if as_json:
             _json(scores)
-            return
-        against = scores.pop("compare", None)
-        for name, value in scores.items():
-            shown = f"{value:.0f}" if name == "queries" else f"{value:.4f}"
-            typer.echo(f"{name:>18}  {shown}")
-        if against is not None:
-            typer.echo(
-                f"{'vs ' + compare.name if compare else 'vs':>18}  {against['measure']} "
-                f"{against['ours']:.4f} vs {against['theirs']:.4f} "
-                f"({against['difference']:+.4f}; {against['wins']} better, "
-                f"{against['losses']} worse, {against['ties']} tied; p = {against['p']:.4f})"
-            )
+        else:
+            render.scores(scores, compare.name if compare else "")
 
 
 @app.command("serve")

@@ -289,3 +289,19 @@ def stats(s: IndexStats) -> None:
     if s.sources:
         _out("sources:   " + ", ".join(f"{k} ({v})" for k, v in s.sources.items()))
     _out(f"format:    {s.settings.get('format')} (newsearch {s.settings.get('newsearch')})")
+
+
+def scores(found: dict[str, Any], against_name: str = "") -> None:
+    """Evaluation scores, one a line, and the paired test against another run if there is one."""
+    found = dict(found)
+    against = found.pop("compare", None)
+    for name, value in found.items():
+        shown = f"{value:.0f}" if name == "queries" else f"{value:.4f}"
+        _out(f"{name:>18}  {shown}")
+    if against is not None:
+        _out(
+            f"{'vs ' + against_name if against_name else 'vs':>18}  {against['measure']} "
+            f"{against['ours']:.4f} vs {against['theirs']:.4f} "
+            f"({against['difference']:+.4f}; {against['wins']} better, "
+            f"{against['losses']} worse, {against['ties']} tied; p = {against['p']:.4f})"
+        )
