@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from newsearch.engine import TEXT_FIELDS, Bool, Engine, SearchRequest, Term
 from newsearch.indexer.terms import analyze
-from newsearch.query.parse import COORD, FIELD_BOOSTS
+from newsearch.query.words import COORD, FIELD_BOOSTS
 
 # Five articles, twenty words, the query's own words keeping 0.6 of the weight: nDCG@10 on
 # TIME / MED / CISI / CACM .657 / .732 / .368 / .463, against Anserini's usual ten, ten and

@@ -9,7 +9,6 @@ Name clauses (site:, source:, tag:, author:) filter rather than score (query.fil
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from newsearch.engine import (
@@ -26,15 +25,10 @@ from newsearch.engine import (
     Term,
     Wildcard,
 )
-from newsearch.indexer.terms import index_term, name_terms, normal_form, phrase_groups, word_spans
+from newsearch.indexer.terms import index_term, name_terms, normal_form, word_spans
 from newsearch.query.filters import lift
+from newsearch.query.words import COORD, FIELD_BOOSTS, typed_units, word_node, words_query
 
-# Title and body weigh the same: BM25F already scores a word once per field it is in, so a
-# title word counts twice. An extra title boost of 2 lost on the dev collections with titles
-# (CISI nDCG@10 .337 → .313, Cranfield .381 → .375).
-FIELD_BOOSTS = {"title": 1.0, "body": 1.0}
-# Coordination bonus: of two articles, the one matching more of the query's words ranks first.
-COORD = 0.9
 FIELDS = {f: f for f in (*TEXT_FIELDS, *NAME_FIELDS)} | {
     "author": "authors",
     "by": "authors",
@@ -115,50 +109,6 @@ def normalise(text: str) -> str:
     if not any(c.islower() for c in text) and len(list(word_spans(text))) >= 4:
         text = text.lower()
     return text
-
-
-def words_query(text: str) -> Node:
-    """An OR of the text's analysed words over title and body, syntax ignored.
-
-    A word typed twice counts twice (its boost doubles): in a long question the repeated word is
-    what the question is about. A CJK run is one word: its character pairs in order.
-    """
-    terms = tuple(
-        _unit(f, unit, FIELD_BOOSTS[f] * n)
-        for unit, n in Counter(_units(text)).items()
-        for f in TEXT_FIELDS
-    )
-    return Bool(should=terms, coord=COORD) if terms else Nothing()
-
-
-def all_words_query(text: str) -> Node | None:
-    """The query matching articles that hold every word of a plain-words query (in any field)."""
-    groups = tuple(
-        Bool(should=tuple(_unit(f, unit, FIELD_BOOSTS[f] * n) for f in TEXT_FIELDS))
-        for unit, n in Counter(_units(text)).items()
-    )
-    return Bool(must=groups) if len(groups) > 1 else None
-
-
-def _units(text: str) -> list[tuple[str, ...]]:
-    return [tuple(g) for g in phrase_groups(text)]
-
-
-def _unit(field: str, terms: tuple[str, ...], boost: float) -> Node:
-    """One typed word's terms: a term, or the character pairs of a CJK run as a phrase."""
-    if len(terms) == 1:
-        return Term(field, terms[0], boost=boost)
-    return Phrase(field, terms, boost=boost)
-
-
-def query_words(text: str) -> dict[str, str]:
-    """index term → the word the person typed that produced it (for explanations)."""
-    out: dict[str, str] = {}
-    for _, _, word in word_spans(text):
-        term = index_term(word)
-        if term is not None:
-            out.setdefault(term, word)
-    return out
 
 
 Item = tuple[str, Node]  # a sign ("+", "-" or "") and a node
@@ -342,8 +292,10 @@ def _word(text: str, field: str | None, fuzzy: int | None, boost: float) -> Node
                 Fuzzy(f, _fuzzy_text(word, f), maxdist=fuzzy, boost=boost) for f in _fields(field)
             ]
             return _over_fields(nodes)
-    units = [(t,) for t in name_terms(text)] if field in NAME_FIELDS else _units(text)
-    nodes = [_unit(f, u, boost * FIELD_BOOSTS.get(f, 1.0)) for u in units for f in _fields(field)]
+    units = [(t,) for t in name_terms(text)] if field in NAME_FIELDS else typed_units(text)
+    nodes = [
+        word_node(f, u, boost * FIELD_BOOSTS.get(f, 1.0)) for u in units for f in _fields(field)
+    ]
     return _over_fields(nodes)
 
 

@@ -10,7 +10,8 @@ from newsearch.errors import QueryError
 from newsearch.models import SearchOptions
 from newsearch.query import dates
 from newsearch.query.filters import check_sort, filters, parse_when
-from newsearch.query.parse import ParsedQuery, all_words_query, parse
+from newsearch.query.parse import ParsedQuery, parse
+from newsearch.query.words import all_words_query
 
 # Articles holding every word of a plain-words query rank above the rest (measured neutral
 # on the dev collections, within ±0.002 nDCG@10; it is what people expect of a news search).

@@ -7,8 +7,8 @@ from dataclasses import replace
 from newsearch.engine import Engine, Match, describe
 from newsearch.models import Contribution, Hit, SearchOptions, SearchResults
 from newsearch.query import expand, notices, snippets, suggest
-from newsearch.query.parse import query_words
 from newsearch.query.plan import plan
+from newsearch.query.words import query_words
 
 
 def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchResults:

@@ -14,7 +14,8 @@ from newsearch.engine import (
     describe,
     leaves,
 )
-from newsearch.query.parse import COORD, parse, words_query
+from newsearch.query.parse import parse
+from newsearch.query.words import COORD, words_query
 
 
 def both(text, boost=1.0):
