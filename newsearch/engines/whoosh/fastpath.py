@@ -100,3 +100,18 @@ def top(
         if not exhausted or len(hits) >= total:
             return Found(shown, total, mask)
         fetch *= 4  # many copies near the top: look further down for distinct stories
+
+
+def term_matcher(reader: Any, field: str, btext: bytes) -> Any:
+    """A segment's Whoosh matcher over one term's postings; None if it has no such term."""
+    from whoosh.reading import TermNotFound
+
+    terms = getattr(reader, "_terms", None)
+    if terms is None:  # not a segment: an empty index holds none
+        if reader.doc_count_all() == 0:
+            return None
+        raise Unsupported(f"a reader of type {type(reader).__name__}")
+    try:
+        return terms.matcher(field, btext, reader.schema[field].format)
+    except TermNotFound:
+        return None

@@ -14,10 +14,9 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from newsearch.engines.whoosh.fastpath import Ranker, Scored, Unsupported, parameters
+from newsearch.engines.whoosh.fastpath import Ranker, Scored, Unsupported, parameters, term_matcher
 
 Scores = dict[int, float]
 _LENGTH_OF_BYTE = [float(byte_to_length(b) or 0) for b in range(256)]
@@ -115,14 +114,8 @@ class Lists:
 
 
 def _postings(reader: Any, field: str, btext: bytes) -> tuple[list[int], list[float]] | None:
-    terms = getattr(reader, "_terms", None)
-    if terms is None:  # not a segment: an empty index holds none
-        if reader.doc_count_all() == 0:
-            return None
-        raise Unsupported(f"a reader of type {type(reader).__name__}")
-    try:
-        m = terms.matcher(field, btext, reader.schema[field].format)
-    except TermNotFound:
+    m = term_matcher(reader, field, btext)
+    if m is None:
         return None
     if isinstance(m, ListMatcher):
         ids = list(m._ids)

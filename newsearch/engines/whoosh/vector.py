@@ -25,10 +25,9 @@ from numpy.typing import NDArray
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from newsearch.engines.whoosh.fastpath import Ranker, Scored, Unsupported, parameters
+from newsearch.engines.whoosh.fastpath import Ranker, Scored, Unsupported, parameters, term_matcher
 
 Floats = NDArray[np.float64]
 Bools = NDArray[np.bool_]
@@ -212,14 +211,8 @@ class Arrays:
 def _postings(reader: Any, field: str, btext: bytes) -> tuple[Ints, Floats] | None:
     """A segment's postings of one term as (docnums, term frequencies), deleted ones included;
     None if the segment has no such term."""
-    terms = getattr(reader, "_terms", None)
-    if terms is None:  # not a segment: an empty index holds none
-        if reader.doc_count_all() == 0:
-            return None
-        raise Unsupported(f"a reader of type {type(reader).__name__}")
-    try:
-        m = terms.matcher(field, btext, reader.schema[field].format)
-    except TermNotFound:
+    m = term_matcher(reader, field, btext)
+    if m is None:
         return None
     if isinstance(m, ListMatcher):
         ids = np.asarray(m._ids, dtype=np.int64)
