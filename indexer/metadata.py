@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from newsearch.indexer.pubdates import date_line, dateline, parse_date, plausible, url_date
+from newsearch.indexer.textio import leaves
 from newsearch.models import Removed
 
 __all__ = ["Found", "byline", "date_line", "dateline", "from_markup", "from_record", "parse_date"]
@@ -155,25 +156,9 @@ def _as_str(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _leaves(value: object) -> list[str]:
-    """The strings in a value, objects by their name, without recursion: JSON-LD may nest 990
-    deep and a JSON record deeper."""
-    out: list[str] = []
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, list):
-            stack.extend(reversed(v))
-        elif isinstance(v, dict):
-            stack.append(v.get("name"))
-        elif v is not None:
-            out.append(str(v))
-    return out
-
-
 def _names(value: object) -> list[str]:
     out: list[str] = []
-    for leaf in _leaves(value):
+    for leaf in leaves(value):
         s = _clean_space(leaf)
         if not s or s.startswith("http"):
             continue
@@ -183,7 +168,7 @@ def _names(value: object) -> list[str]:
 
 
 def _tags(value: object) -> list[str]:
-    return [t.strip() for leaf in _leaves(value) for t in re.split(r"[,;|]", leaf) if t.strip()]
+    return [t.strip() for leaf in leaves(value) for t in re.split(r"[,;|]", leaf) if t.strip()]
 
 
 def _clean_space(s: str) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from newsearch.errors import SourceError
 from newsearch.indexer.raw import RawDoc, Unreadable, file_id, scoped_id
-from newsearch.indexer.textio import decode, looks_binary, open_stream
+from newsearch.indexer.textio import decode, leaves, looks_binary, open_stream
 from newsearch.models import Failure
 
 # Field names crawlers already write, in order of preference.
@@ -187,18 +187,8 @@ def as_text(value: object) -> str:
 
 
 def _leaves(value: object) -> list[str]:
-    """The strings in a value, in order, without recursion (JSON nests as deep as it likes)."""
-    out: list[str] = []
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, list):
-            stack.extend(reversed(v))
-        elif isinstance(v, dict):
-            stack.append(v.get("name") or v.get("text"))
-        elif v is not None:
-            out.append(_scrub(str(v)))
-    return out
+    """The strings in a record's value, an object by its name or its text."""
+    return [_scrub(s) for s in leaves(value, ("name", "text"))]
 
 
 def _scrub(text: str) -> str:

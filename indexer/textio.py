@@ -184,3 +184,24 @@ def looks_binary(data: bytes) -> bool:
     # corpora has any. At 1 in 10, 5 of 200 random 8 KB samples passed for text; at 1 in 50, none.
     # The 4 spare let a short text keep a stray NUL or form feed.
     return controls > 4 + len(sample) // 50
+
+
+def leaves(value: object, keys: tuple[str, ...] = ("name",)) -> list[str]:
+    """The strings in a JSON value, in order, an object by its first present key, without
+    recursion: JSON-LD nests 990 deep and a JSON record deeper."""
+    out: list[str] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, list):
+            stack.extend(reversed(v))
+        elif isinstance(v, dict):
+            found = None
+            for k in keys:  # the first key with a value, else the last key's (None, "", 0)
+                found = v.get(k)
+                if found:
+                    break
+            stack.append(found)
+        elif v is not None:
+            out.append(str(v))
+    return out
