@@ -107,6 +107,15 @@ def _reference(engine: WhooshEngine, text: str, opts: SearchOptions) -> tuple[li
         return [(h.docnum, h.score) for h in shown[request.offset : want]], len(rest)
 
 
+def _plain(ix: NewsIndex, text: str, **options: Any) -> Any:
+    """The same search answered by Whoosh's matchers alone."""
+    WhooshEngine.vectorised = False
+    try:
+        return ix.search(text, **options)
+    finally:
+        WhooshEngine.vectorised = True
+
+
 def _fast(
     engine: WhooshEngine, text: str, opts: SearchOptions, lists: bool = False
 ) -> tuple[list, int]:
@@ -243,11 +252,7 @@ def test_same_pages_as_the_plain_path_where_no_coordination(corpus: NewsIndex):
     ]
     for text in texts:
         fast = corpus.search(text, limit=10, snippets=False)
-        WhooshEngine.vectorised = False
-        try:
-            plain = corpus.search(text, limit=10, snippets=False)
-        finally:
-            WhooshEngine.vectorised = True
+        plain = _plain(corpus, text, limit=10, snippets=False)
         assert fast.total == plain.total, text
         assert [h.score for h in fast.hits] == pytest.approx([h.score for h in plain.hits])
         assert [h.id for h in fast.hits] == [h.id for h in plain.hits] or len(
@@ -258,11 +263,7 @@ def test_same_pages_as_the_plain_path_where_no_coordination(corpus: NewsIndex):
 def test_unsupported_queries_fall_back(corpus: NewsIndex):
     for text in ['"oil price"', "oil price"]:
         fast = corpus.search(text, limit=10, snippets=False)
-        WhooshEngine.vectorised = False
-        try:
-            plain = corpus.search(text, limit=10, snippets=False)
-        finally:
-            WhooshEngine.vectorised = True
+        plain = _plain(corpus, text, limit=10, snippets=False)
         assert fast.total == plain.total > 0
 
 
@@ -270,11 +271,7 @@ def test_unsupported_queries_fall_back(corpus: NewsIndex):
 def test_facets_count_as_whoosh_counts(corpus: NewsIndex, text: str):
     kwargs = {"facets": True, "snippets": False, "since": "2020-03-03"}
     fast = corpus.search(text, **kwargs)
-    WhooshEngine.vectorised = False
-    try:
-        plain = corpus.search(text, **kwargs)
-    finally:
-        WhooshEngine.vectorised = True
+    plain = _plain(corpus, text, **kwargs)
     assert fast.facets == plain.facets
     assert fast.facets["year"] == {"2020": fast.total}
     assert sum(fast.facets["source"].values()) == fast.total
