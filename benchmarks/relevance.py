@@ -1,7 +1,10 @@
-"""Side-by-side relevance benchmark: newsearch vs. Whoosh, SQLite FTS5, Tantivy and bm25s.
+"""Side-by-side relevance benchmark: newsearch vs. Whoosh, SQLite FTS5, Tantivy, bm25s, Lucene.
 
-Usage: python benchmarks/relevance.py [--sets time-dev,cran] [--engines ...] [--data DIR]
-[--json OUT] [--runs DIR]
+Usage: python benchmarks/relevance.py [--sets time-dev,cran] [--engines ...] [--lucene]
+[--lucene-port 9270] [--data DIR] [--json OUT] [--runs DIR]
+
+--lucene adds the Lucene BM25 peers (lucene_peer.py: k1 .9 b .4 and k1 1.2 b .75 on a one-node
+OpenSearch cluster started for the run; Java 17 + Maven, see cluster/README.md).
 
 --runs writes each engine's ranking as DIR/<set>.<engine>.run (trec_eval format), for a paired
 test against newsearch: `newsearch eval ... --compare DIR/cisi.bm25s.run`.
@@ -30,6 +33,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import lucene_peer
 
 Doc = dict[str, str]
 Run = dict[str, dict[str, float]]
@@ -220,7 +225,9 @@ ENGINES: dict[str, Callable[[list[Doc], str, Path], Searcher]] = {
     "tantivy": tantivy_en,
     "bm25s": bm25s_default,
     "newsearch": newsearch,
-}
+} | lucene_peer.engines(K)
+# The Lucene peers need a JVM cluster (10-15 s to start, 512 MB heap): by name or with --lucene.
+DEFAULT = [e for e in ENGINES if e not in lucene_peer.SETTINGS]
 
 
 def write_run(run: Run, out: Path, tag: str) -> None:
@@ -251,6 +258,9 @@ def run_engine(
                 file=sys.stderr,
             )
             return None
+        except lucene_peer.Unavailable as e:
+            print(f"  skip {name}: {e}", file=sys.stderr)
+            return None
         t1 = time.perf_counter()
         run: Run = {}
         slowest = 0.0
@@ -271,18 +281,18 @@ def table(
 ) -> str:
     """Render rows = sets, columns = engine x metric ("-" where an engine was skipped)."""
     w = max(8, *(len(m) + 1 for m in metrics))
-    cw = max(len(metrics) * w, 15)
-    head1 = f"{'':9}" + "".join(f"| {e[: cw - 1]:<{cw - 1}}" for e in engines)
-    head2 = f"{'set':9}" + "".join(
-        f"|{''.join(f'{m:>{w}}' for m in metrics):>{cw}}" for _ in engines
-    )
+    # Each column as wide as its engine's full name: cut to 15 characters, whoosh-snowball-tuned
+    # lost "tuned" and lucene-bm25-0.9-0.4 its b.
+    cw = [max(len(metrics) * w, len(e) + 1) for e in engines]
+    head1 = f"{'':9}" + "".join(f"| {e:<{c - 1}}" for e, c in zip(engines, cw, strict=True))
+    head2 = f"{'set':9}" + "".join(f"|{''.join(f'{m:>{w}}' for m in metrics):>{c}}" for c in cw)
     lines = [head1, head2, "-" * len(head2)]
     for s, res in results.items():
         cells = [
             "".join(f"{res[e][m]:>{w}{fmt}}" if res.get(e) else f"{'-':>{w}}" for m in metrics)
             for e in engines
         ]
-        lines.append(f"{s:9}" + "".join(f"|{c:>{cw}}" for c in cells))
+        lines.append(f"{s:9}" + "".join(f"|{x:>{c}}" for x, c in zip(cells, cw, strict=True)))
     return "\n".join(lines)
 
 
@@ -294,7 +304,7 @@ def best_lines(results: dict[str, dict[str, Any]], metrics: list[str]) -> str:
         for m in metrics:
             peers = {e: r[m] for e, r in res.items() if r and e != "newsearch"}
             if peers:
-                top = max(peers, key=lambda e, p=peers: p[e])
+                top = max(peers, key=peers.__getitem__)
                 ok = "not run" if not ns else f"{ns[m]:.3f} {ns[m] >= peers[top] - 1e-9}"
                 parts.append(f"{m} {top} {peers[top]:.3f} (newsearch >= best: {ok})")
         lines.append(f"{s:9} best peer: " + "; ".join(parts))
@@ -312,28 +322,34 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", default=",".join(SETS))
-    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--engines", default=",".join(DEFAULT), help=f"any of {','.join(ENGINES)}")
+    ap.add_argument("--lucene", action="store_true", help="add the lucene-bm25-* engines")
+    ap.add_argument("--lucene-port", type=int, default=lucene_peer.PORT, help="their HTTP port")
     ap.add_argument("--data", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None, help="write all numbers here")
     ap.add_argument("--runs", type=Path, default=None, help="write trec_eval run files here")
     a = ap.parse_args(argv)
     data = a.data or default_data()
     engines = [e.strip() for e in a.engines.split(",") if e.strip()]
+    engines += [e for e in lucene_peer.SETTINGS if a.lucene and e not in engines]
     if unknown := [e for e in engines if e not in ENGINES]:
         ap.error(f"unknown engines {unknown}; choose from {list(ENGINES)}")
-    results: dict[str, dict[str, Any]] = {}
-    for s in [x.strip() for x in a.sets.split(",") if x.strip()]:
-        if not (data / s / "docs.jsonl").exists():
-            print(f"skip set {s}: no {data / s / 'docs.jsonl'}", file=sys.stderr)
-            continue
-        docs, queries, qrels = load_collection(data / s)
-        print(f"{s}: {len(docs)} docs, {len(queries)} queries", file=sys.stderr)
-        if a.runs:
-            a.runs.mkdir(parents=True, exist_ok=True)
-        results[s] = {e: run_engine(e, data / s, docs, queries, qrels, a.runs) for e in engines}
-    if not results:
+    sets = [x.strip() for x in a.sets.split(",") if x.strip()]
+    for missing in [s for s in sets if not (data / s / "docs.jsonl").exists()]:
+        print(f"skip set {missing}: no {data / missing / 'docs.jsonl'}", file=sys.stderr)
+        sets.remove(missing)
+    if not sets:
         print(f"no data under {data}", file=sys.stderr)
         return 1
+    if a.runs:
+        a.runs.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    # One cluster for all sets, stopped when the block ends (also on an error or SIGTERM).
+    with lucene_peer.cluster(any(e in lucene_peer.SETTINGS for e in engines), a.lucene_port):
+        for s in sets:
+            docs, queries, qrels = load_collection(data / s)
+            print(f"{s}: {len(docs)} docs, {len(queries)} queries", file=sys.stderr)
+            results[s] = {e: run_engine(e, data / s, docs, queries, qrels, a.runs) for e in engines}
     print(
         table(results, engines, ["nDCG@10", "MAP"]),
         best_lines(results, ["nDCG@10", "MAP"]),

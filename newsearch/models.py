@@ -47,6 +47,7 @@ class Contribution:
 
     word: str
     term: str
+    # "title", "body", or "title+body" for a plain word, whose frequency counts the title twice.
     field: str
     frequency: float
     score: float

@@ -227,7 +227,8 @@ def _day(when: datetime | None) -> str:
 def explanation(h: Any, on: bool) -> None:
     """Per matched word: the stem, the field, how often, and its share of the score."""
     for c in h.explanation:
-        line = f"{c.word!r} matched {c.term!r} {c.frequency:g}× in the {c.field}: +{c.score:.2f}"
+        where = "title and body" if c.field == "title+body" else c.field
+        line = f"{c.word!r} matched {c.term!r} {c.frequency:g}× in the {where}: +{c.score:.2f}"
         _out(_c("      " + line, "2", on))
     total = sum(c.score for c in h.explanation)
     if abs(total - h.score) > 0.005:

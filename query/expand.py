@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 
-from newsearch.engine import TEXT_FIELDS, Bool, Engine, SearchRequest, Term
+from newsearch.engine import COMBINED, Bool, Engine, SearchRequest, Term
 from newsearch.indexer.terms import analyze
-from newsearch.query.words import COORD, FIELD_BOOSTS
+from newsearch.query.words import COORD
 
 # Five articles, twenty words, the query's own words keeping 0.6 of the weight: nDCG@10 on
 # TIME / MED / CISI / CACM .657 / .732 / .368 / .463, against Anserini's usual ten, ten and
@@ -38,11 +38,7 @@ def expanded(engine: Engine, request: SearchRequest, text: str) -> SearchRequest
     )
     if not weights:
         return request
-    terms = tuple(
-        Term(f, w, boost=FIELD_BOOSTS[f] * weight)
-        for w, weight in weights.items()
-        for f in TEXT_FIELDS
-    )
+    terms = tuple(Term(COMBINED, w, boost=weight) for w, weight in weights.items())
     return replace(request, query=Bool(should=terms, coord=COORD))
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from newsearch.engine import Engine, Match, describe
+from newsearch.engine import COMBINED, TEXT_FIELDS, Engine, Match, describe
 from newsearch.models import Contribution, Hit, SearchOptions, SearchResults
 from newsearch.query import expand, notices, snippets, suggest
 from newsearch.query.plan import plan
 from newsearch.query.words import query_words
+
+# How an explanation names the combined field (its frequency counts a title word twice).
+FIELD_NAMES = {COMBINED: "title+body"}
 
 
 def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchResults:
@@ -20,7 +23,8 @@ def run(engine: Engine, text: str, opts: SearchOptions | None = None) -> SearchR
         request = expand.expanded(engine, request, p.clauses.text)
     page = engine.search(request)
     expanded = engine.expand(request.query) if opts.snippets or opts.explain else set()
-    body_terms = {t for field, t in expanded if field == "body"} if opts.snippets else None
+    # Snippets are cut from the body: its words, matched there or in the combined field.
+    body_terms = {t for f, t in expanded if f in ("body", COMBINED)} if opts.snippets else None
     first = request.offset
     hits = [_hit(m, first + i + 1, body_terms) for i, m in enumerate(page.matches)]
     if opts.explain:
@@ -72,9 +76,15 @@ def _explanation(
 ) -> tuple[Contribution, ...]:
     scores = engine.explain(query, doc_id)  # type: ignore[arg-type]
     out = [
-        Contribution(typed.get(s.term, s.term), s.term, s.field, s.frequency, round(s.score, 4))
+        Contribution(
+            typed.get(s.term, s.term),
+            s.term,
+            FIELD_NAMES.get(s.field, s.field),
+            s.frequency,
+            round(s.score, 4),
+        )
         for s in scores
-        if s.field in ("title", "body")
+        if s.field in (*TEXT_FIELDS, COMBINED)
     ]
     return tuple(sorted(out, key=lambda c: -c.score))
 

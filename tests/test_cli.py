@@ -144,7 +144,7 @@ def test_real_process_prints_no_traceback(workdir):
 def test_query_explain(workdir):
     run("index")
     out = run("query", "Mueller inquiry", "--explain").output
-    assert "'Mueller' matched 'mueller'" in out and "in the body" in out
+    assert "'Mueller' matched 'mueller'" in out and "in the title and body" in out
     data = json.loads(run("query", "Mueller inquiry", "--explain", "--json").output)
     assert {c["term"] for c in data["hits"][0]["explanation"]} == {"mueller", "inquiri"}
 

@@ -3,6 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsearch.engine import (
+    COMBINED,
     Bool,
     Every,
     Fuzzy,
@@ -25,19 +26,15 @@ def both(text, boost=1.0):
 def test_plain_words_are_one_or_over_title_and_body_with_stems():
     q = parse("Mueller inquiries")
     assert q.strict and q.plain
+    # Plain words are scored on the combined field, where the title counts twice (issue 14).
     assert q.query == Bool(
-        should=(
-            Term("title", "mueller"),
-            Term("body", "mueller"),
-            Term("title", "inquiri"),
-            Term("body", "inquiri"),
-        ),
+        should=(Term(COMBINED, "mueller"), Term(COMBINED, "inquiri")),
         coord=COORD,
     )
 
 
 def test_a_word_typed_twice_counts_twice():
-    assert Term("body", "oil", 2.0) in parse("oil prices oil").query.should
+    assert Term(COMBINED, "oil", 2.0) in parse("oil prices oil").query.should
 
 
 def test_curly_quotes_make_a_phrase():
@@ -56,7 +53,7 @@ def test_phrase_slop_boost_and_stop_words_inside():
 
 
 def test_words_query_drops_syntax():
-    assert Term("body", "mueller") in words_query('"(Mueller^ AND').should
+    assert Term(COMBINED, "mueller") in words_query('"(Mueller^ AND').should
 
 
 def test_boolean_operators_and_precedence():
@@ -98,7 +95,7 @@ def test_a_lone_negation_means_everything_else():
 
 def test_a_lone_dash_is_punctuation_not_negation():
     q = parse("UK rebate 'unjustified' - Chirac")
-    assert q.plain and Term("body", "chirac") in q.query.should
+    assert q.plain and Term(COMBINED, "chirac") in q.query.should
     assert not any(isinstance(n, Bool) and n.must_not for n in [q.query])
 
 
@@ -132,7 +129,7 @@ def test_fields_and_aliases():
         should=(Term("title", "mueller"), Term("title", "inquiri")), coord=COORD
     )
     # Not a field of ours: the words themselves.
-    assert {Term("body", "foo"), Term("body", "bar")} <= set(leaves(parse("foo:bar baz").query))
+    assert {Term(COMBINED, "foo"), Term(COMBINED, "bar")} <= set(leaves(parse("foo:bar baz").query))
 
 
 def test_boosts():
@@ -168,7 +165,8 @@ def test_half_typed_syntax_is_read_as_words_and_flagged(text):
 
 
 def test_field_prefix_is_not_a_search_word_when_syntax_fails():
-    assert describe(parse("title:mueller)").query) == "(title:mueller OR body:mueller)"
+    # A bare word is described as typed: it means title and body (the combined field).
+    assert describe(parse("title:mueller)").query) == "(mueller)"
 
 
 def test_only_stop_words_is_nothing():
@@ -233,21 +231,19 @@ def test_an_excluded_site_still_excludes_and_a_filter_alone_is_not_ranked():
 def test_a_cjk_run_is_matched_as_written():
     q = parse("中国人民银行").query
     assert Phrase("body", ("中国", "国人", "人民", "民银", "银行")) in q.should
-    assert parse("利率").query == Bool(
-        should=(Term("title", "利率"), Term("body", "利率")), coord=COORD
-    )
+    assert parse("利率").query == Bool(should=(Term(COMBINED, "利率"),), coord=COORD)
     assert parse("title:利率上升").query == Phrase("title", ("利率", "率上", "上升"))
 
 
 def test_a_bracket_inside_a_phrase_does_not_swallow_the_words_after_it():
     # Found by the property test above: the ")" after the phrase '"("' ended the query.
-    assert Term("body", "mueller") in set(leaves(parse('"(") Mueller').query))
+    assert Term(COMBINED, "mueller") in set(leaves(parse('"(") Mueller').query))
 
 
 def test_a_question_mark_ending_a_word_is_punctuation_not_a_wildcard():
     q = parse("What is information science? Give definitions")
     assert q.plain and q.strict
-    assert Term("body", "scienc") in q.query.should
+    assert Term(COMBINED, "scienc") in q.query.should
     assert parse("science?").query == words_query("science")
     assert parse('"information science?"').query.should[1] == Phrase("body", ("inform", "scienc"))
     # Inside a word it is still the one-character wildcard.

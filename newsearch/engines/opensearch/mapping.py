@@ -15,12 +15,13 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from newsearch.engine import FileMark, IndexedDoc
+from newsearch.engine import COMBINED, FileMark, IndexedDoc, combined_terms
 from newsearch.indexer.terms import SETTINGS, index_term, name_terms, word_spans
 from newsearch.models import StoredArticle
 
 # Bump when the mapping or the way documents are written changes incompatibly.
-FORMAT = 2
+# 3: the combined field (engine.COMBINED).
+FORMAT = 3
 ENGINE = "opensearch"
 # BM25 constants of the Whoosh engine (engines/whoosh/ranking.py: chosen on the dev sets).
 K1, B = 1.5, 0.75
@@ -55,6 +56,8 @@ def mappings(name: str) -> dict[str, Any]:
     text = {"type": "text", "analyzer": "terms", "similarity": "default"}
     keyword = {"type": "keyword"}
     props: dict[str, Any] = {f: dict(text) for f in (*TEXT_FIELDS, *NAME_FIELDS)}
+    # Frequencies, no positions: as the Whoosh engine's, phrases go to title and body.
+    props[COMBINED] = dict(text, index_options="freqs")
     for f in TEXT_FIELDS:
         props[f + TERMS_SUFFIX] = {
             "type": "keyword",
@@ -76,7 +79,7 @@ def mappings(name: str) -> dict[str, Any]:
         digest={"type": "keyword", "index": False, "doc_values": False},
         stored={"type": "object", "enabled": False},
     )
-    hidden = [*TEXT_FIELDS, *NAME_FIELDS, *(f + TERMS_SUFFIX for f in TEXT_FIELDS)]
+    hidden = [*TEXT_FIELDS, COMBINED, *NAME_FIELDS, *(f + TERMS_SUFFIX for f in TEXT_FIELDS)]
     return {
         "dynamic": "strict",
         "_source": {"excludes": hidden},
@@ -127,10 +130,11 @@ def to_source(doc: IndexedDoc, seq: int) -> dict[str, Any]:
         "tags": " ".join(name_terms(tags)),
         "stored": stored,
     }
-    for f, value in (("title", art.title), ("body", art.body)):
-        terms = text_terms(value)
+    analysed = {"title": text_terms(art.title), "body": text_terms(art.body)}
+    for f, terms in analysed.items():
         source[f] = " ".join(terms)
         source[f + TERMS_SUFFIX] = sorted(set(terms))
+    source[COMBINED] = " ".join(combined_terms(analysed["title"], analysed["body"]))
     if art.site:
         source["site"] = art.site
     # As Whoosh's KEYWORD(commas=True, lowercase=True) cuts the comma-joined tags.
