@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -184,3 +186,18 @@ def long_queries(folder: Path) -> list[str]:
     """The natural-language queries of an IR test collection (queries.tsv: id TAB text)."""
     lines = (folder / "queries.tsv").read_text(encoding="utf-8").splitlines()
     return [line.split("\t", 1)[1] for line in lines if "\t" in line]
+
+
+def byte_compile_newsearch() -> None:
+    """Write the .pyc files of the newsearch the CLI imports, as pip does on install.
+
+    compileall does not follow the symlinked sub-packages (indexer/, query/): each is named.
+    """
+    find = (
+        "import importlib.util as u\n"
+        "for m in ('newsearch', 'newsearch.indexer', 'newsearch.query'):\n"
+        "    print(*u.find_spec(m).submodule_search_locations, sep='\\n')"
+    )
+    where = subprocess.run([sys.executable, "-c", find], capture_output=True, text=True)
+    dirs = sorted({os.path.realpath(d) for d in where.stdout.split("\n") if d})
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *dirs], capture_output=True)

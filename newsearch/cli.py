@@ -1,96 +1,141 @@
-"""The `newsearch` command: each command is one library call plus rendering."""
+"""The `newsearch` command's entry point, and what its `query` and `index` commands do.
+
+A plain `newsearch query …` is answered here without loading typer (~25 ms of a ~100 ms
+process: its import and building the eight commands): ``quick_query`` reads the command lines
+it can read exactly as typer would, and leaves every other one (help, `--opt=value`, a value
+that starts with "-", a repeated option, …) to the typer app in newsearch.commands.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from newsearch.errors import NewsearchError
-from newsearch.terminal import ClosedPipeIsDone, hoist_index, user_errors
+from newsearch.terminal import ClosedPipeIsDone, echo, hoist_index, user_errors
 
-app = typer.Typer(
-    help="Full-text search for news: index raw articles, then query them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 DEFAULT_SEEDS = "seeds"
-_state: dict[str, str] = {"index": "index"}
+# `newsearch query`'s options as the typer command declares them (tests/test_cli_quick.py
+# holds the two to the same meaning): option -> keyword, and the keywords' defaults.
+QUERY_VALUES = {
+    **{"--limit": "limit", "-n": "limit", "--page": "page", "--sort": "sort"},
+    **{f"--{name}": name for name in ("since", "until", "source", "tag", "author", "asof")},
+}
+QUERY_FLAGS = {
+    "--json": ("as_json", True),
+    "--explain": ("explain", True),
+    "--all": ("collapse", False),
+    "--facets": ("facets", True),
+    "--date-clauses": ("date_clauses", True),
+    "--no-date-clauses": ("date_clauses", False),
+    "--expand": ("expand", True),
+}
+QUERY_DEFAULTS: dict[str, Any] = {
+    **{"limit": 10, "page": 1, "explain": False, "sort": "relevance", "collapse": True},
+    **dict.fromkeys(("since", "until", "source", "tag", "author", "asof")),
+    **{"facets": False, "date_clauses": True, "expand": False},
+}
+_COUNTS = ("limit", "page")  # typer's int options, both min=1
 
 
-def _version(show: bool) -> None:
-    if show:
-        from newsearch import __version__
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the typer app, loaded only when asked for
+        from newsearch.commands import app
 
-        typer.echo(f"newsearch {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    index: Annotated[
-        str,
-        typer.Option(
-            "--index",
-            "-i",
-            envvar="NEWSEARCH_INDEX",
-            help="Index folder, or opensearch://HOST:PORT/NAME (also after the command).",
-        ),
-    ] = "index",
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
-    ] = False,
-) -> None:
-    """Full-text search for news: index raw articles, then query them."""
-    _state["index"] = index
+        return app
+    raise AttributeError(name)
 
 
-def _json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=None, default=str))
+def _plain(value: str | None) -> bool:
+    return bool(value) and not str(value).startswith("-")
 
 
-@app.command("index")
-def index_cmd(
-    paths: Annotated[
-        list[Path] | None, typer.Argument(help="Files or folders (default: seeds).")
-    ] = None,
-    rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Start a new index from scratch.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    wait: Annotated[float, typer.Option(help="Seconds to wait for another indexing run.")] = 10.0,
-    commit_every: Annotated[
-        int, typer.Option(min=1, help="Commit every N articles (an interrupted run keeps them).")
-    ] = 5000,
-    prune: Annotated[
-        bool, typer.Option("--prune", help="Remove articles whose files are gone from PATHs.")
-    ] = False,
-    follow_links: Annotated[
-        bool,
-        typer.Option("--follow-links", help="Follow symlinks that lead out of the folders given."),
-    ] = False,
-    check_content: Annotated[
-        bool,
-        typer.Option(
-            "--check-content",
-            help="Also hash files whose size and time are unchanged (edits kept by cp -p).",
-        ),
-    ] = False,
-) -> None:
-    """Index files and folders (.txt .html .json .jsonl .warc .arc .rss .atom .xml, also .gz).
+def quick_query(
+    argv: list[str], environ: Mapping[str, str]
+) -> tuple[str, str, bool, dict[str, Any]] | None:
+    """(index, text, as_json, search options) of a plain `query` command line, else None."""
+    if "_NEWSEARCH_COMPLETE" in environ:  # typer's shell completion reads this
+        return None
+    index = None
+    args = iter(argv)
+    for arg in args:  # before the command only the index (hoist_index moved it there)
+        if arg == "query":
+            break
+        value = next(args, None) if arg in ("-i", "--index") else None
+        if arg.startswith("--index="):
+            value = arg.removeprefix("--index=")
+        if index is not None or not _plain(value):
+            return None
+        index = value
+    else:
+        return None
+    text: str | None = None
+    given: dict[str, Any] = {}
+    for arg in args:
+        if arg in QUERY_VALUES:
+            key, value = QUERY_VALUES[arg], next(args, None)
+            if key in given or value is None or not _plain(value):
+                return None
+            if key not in _COUNTS:
+                given[key] = value
+            elif value.isascii() and value.isdigit() and int(value) >= 1:
+                given[key] = int(value)
+            else:
+                return None
+        elif arg in QUERY_FLAGS:
+            key, flag = QUERY_FLAGS[arg]
+            if key in given:
+                return None
+            given[key] = flag
+        elif text is not None or not _plain(arg):
+            return None
+        else:
+            text = arg
+    if text is None:
+        return None
+    as_json = bool(given.pop("as_json", False))
+    where = index or environ.get("NEWSEARCH_INDEX") or "index"  # typer skips an empty one
+    return where, text, as_json, {**QUERY_DEFAULTS, **given}
 
-    Only changes are redone.
-    """
+
+def print_json(data: Any) -> None:
+    """One JSON object on a line of stdout."""
+    echo(json.dumps(data, ensure_ascii=False, indent=None, default=str))
+
+
+def show_results(results: Any, as_json: bool) -> None:
+    """Search results as JSON or as text."""
+    from newsearch import render
+
+    if as_json:
+        print_json(render.results_dict(results))
+    else:
+        render.results(results)
+
+
+def run_query(index: str, text: str, as_json: bool, **options: Any) -> None:
+    """`newsearch query`: one search, rendered."""
+    from newsearch.api import NewsIndex
+    from newsearch.models import SearchOptions
+
+    with user_errors():
+        search = SearchOptions(**options)
+        show_results(NewsIndex.open(index).search(text, search), as_json)
+
+
+def run_index(
+    where: str, paths: list[str] | None, as_json: bool, rebuild: bool, **options: Any
+) -> Any:
+    """`newsearch index`: add (or rebuild from) files and folders; the report."""
     from newsearch import render
     from newsearch.api import NewsIndex
 
     with user_errors():
-        targets = [str(p) for p in paths] if paths else [DEFAULT_SEEDS]
+        targets = paths or [DEFAULT_SEEDS]
         if not paths and not Path(DEFAULT_SEEDS).is_dir():
             raise NewsearchError(
                 f"no {DEFAULT_SEEDS}/ folder here to index",
@@ -98,259 +143,41 @@ def index_cmd(
             )
         from newsearch.engines import display
 
-        where = _state["index"]
         with render.progress("Indexing") as tick:
             if rebuild:
                 # Built beside the old index and swapped in at the end: a failure keeps the old.
                 _, report = NewsIndex.rebuild(
-                    where, targets, progress=tick, wait=wait, commit_every=commit_every
+                    where,
+                    targets,
+                    progress=tick,
+                    wait=options["wait"],
+                    commit_every=options["commit_every"],
                 )
             else:
                 ix = NewsIndex.open_or_create(where)
-                report = ix.add_files(
-                    targets,
-                    progress=tick,
-                    prune=prune,
-                    wait=wait,
-                    commit_every=commit_every,
-                    check_content=check_content,
-                    follow_links=follow_links,
-                )
+                report = ix.add_files(targets, progress=tick, **options)
         if as_json:
-            _json(render.report_dict(report, display(where)))
+            print_json(render.report_dict(report, display(where)))
         else:
             render.report(report, display(where))
-        if report.failed and not (report.indexed or report.unchanged):
-            raise typer.Exit(1)
-
-
-@app.command("query")
-def query_cmd(
-    text: Annotated[
-        str,
-        typer.Argument(
-            help='Words, "phrases"~N, AND/OR/NOT, +must -not, title: source: author: tag:, '
-            "prefix*, fuzzy~, word^2, date:2017-09, since:/until:, last week …"
-        ),
-    ],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
-    page: Annotated[int, typer.Option(min=1, help="Which page of hits.")] = 1,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print results as one JSON object.")
-    ] = False,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show which words matched where, and their share.")
-    ] = False,
-    sort: Annotated[str, typer.Option(help="relevance, newest or oldest.")] = "relevance",
-    since: Annotated[
-        str | None, typer.Option(help="Published on or after: 2017, 2017-09, 2017-09-23.")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (inclusive).")] = None,
-    source: Annotated[str | None, typer.Option(help="Only articles from this source.")] = None,
-    tag: Annotated[str | None, typer.Option(help="Only articles with this tag.")] = None,
-    author: Annotated[str | None, typer.Option(help="Only articles by this author.")] = None,
-    asof: Annotated[
-        str | None,
-        typer.Option(help='"Today" for "last week" etc. (default: the newest article\'s date).'),
-    ] = None,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Show every copy of a syndicated story.")
-    ] = False,
-    facets: Annotated[
-        bool, typer.Option("--facets", help="Count the matches by source, year and tag.")
-    ] = False,
-    date_clauses: Annotated[
-        bool,
-        typer.Option(
-            "--date-clauses/--no-date-clauses",
-            help='Read "last week", "date:2017" … in the text as dates (else as words).',
-        ),
-    ] = True,
-    expand: Annotated[
-        bool,
-        typer.Option(
-            "--expand", help="Add the top articles' commonest words to plain words (2 searches)."
-        ),
-    ] = False,
-) -> None:
-    """Ranked hits with highlighted snippets."""
-    from newsearch.api import NewsIndex
-    from newsearch.models import SearchOptions
-
-    with user_errors():
-        options = SearchOptions(
-            limit=limit,
-            page=page,
-            explain=explain,
-            sort=sort,
-            since=since,
-            until=until,
-            source=source,
-            tag=tag,
-            author=author,
-            asof=asof,
-            collapse=not show_all,
-            facets=facets,
-            date_clauses=date_clauses,
-            expand=expand,
-        )
-        _show_results(NewsIndex.open(_state["index"]).search(text, options), as_json)
-
-
-def _show_results(results: Any, as_json: bool) -> None:
-    from newsearch import render
-
-    if as_json:
-        _json(render.results_dict(results))
-    else:
-        render.results(results)
-
-
-@app.command("similar")
-def similar_cmd(
-    doc_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An id from `query` (or a file path).")
-    ],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many.")] = 10,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print results as one JSON object.")
-    ] = False,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Show every copy of a syndicated story.")
-    ] = False,
-) -> None:
-    """Articles most like this one (its own copies are counted, not listed)."""
-    from newsearch.api import NewsIndex
-
-    with user_errors():
-        results = NewsIndex.open(_state["index"]).similar(
-            doc_id, limit=limit, collapse=not show_all
-        )
-        _show_results(results, as_json)
-
-
-@app.command("clean")
-def clean_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="A raw article: .txt, .html, .jsonl (first record).")
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
-) -> None:
-    """Show the extracted article and each stripped line with the reason it went."""
-    from newsearch import render
-    from newsearch.api import clean_file
-
-    with user_errors():
-        article, blocks = clean_file(file)
-        if as_json:
-            _json(render.article_dict(article))
-        else:
-            render.cleaned(article, blocks)
-
-
-@app.command("show")
-def show_cmd(
-    doc_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An id from `query` (or a file path).")
-    ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
-) -> None:
-    """One indexed article in full, with its metadata."""
-    from newsearch import render
-    from newsearch.api import NewsIndex
-
-    with user_errors():
-        art = NewsIndex.open(_state["index"]).get(doc_id)
-        if as_json:
-            _json(render.asdict(art))
-        else:
-            render.stored(art)
-
-
-@app.command("stats")
-def stats_cmd(
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the stats as one JSON object.")
-    ] = False,
-) -> None:
-    """What is in the index."""
-    from newsearch import render
-    from newsearch.api import NewsIndex
-
-    with user_errors():
-        stats = NewsIndex.open(_state["index"]).stats()
-        if as_json:
-            _json(render.asdict(stats))
-        else:
-            render.stats(stats)
-
-
-@app.command("eval")
-def eval_cmd(
-    queries: Annotated[Path, typer.Option(help="Queries: one 'id<TAB>text' per line.")],
-    qrels: Annotated[Path, typer.Option(help="Judgments, TREC format: 'qid 0 docid grade'.")],
-    docs: Annotated[
-        Path | None, typer.Option(help="Documents to index first (else the --index is used).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    run: Annotated[
-        Path | None, typer.Option("--run", help="Write the ranking here (trec_eval run format).")
-    ] = None,
-    compare: Annotated[
-        Path | None,
-        typer.Option(
-            "--compare",
-            help="Another run file (trec_eval format): paired randomization test on nDCG@10.",
-        ),
-    ] = None,
-    expand: Annotated[
-        bool, typer.Option("--expand", help="Rank as `query --expand` does (feedback words).")
-    ] = False,
-) -> None:
-    """Score the ranking on a test collection: nDCG@10, MAP, P@10, R@100."""
-    from newsearch import render
-    from newsearch.api import NewsIndex
-    from newsearch.evaluate import evaluate
-
-    with user_errors():
-        ix = None if docs else NewsIndex.open(_state["index"])
-        scores = evaluate(
-            docs, queries, qrels, ix=ix, run_file=run, compare_to=compare, expand=expand
-        )
-        if as_json:
-            _json(scores)
-        else:
-            render.scores(scores, compare.name if compare else "")
-
-
-@app.command("serve")
-def serve_cmd(
-    host: Annotated[
-        str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8080,
-    write_token: Annotated[
-        str | None,
-        typer.Option(
-            "--write-token",
-            envvar="NEWSEARCH_WRITE_TOKEN",
-            show_default=False,
-            help="Allow POST /api/index and DELETE /api/articles/ID with "
-            "'Authorization: Bearer TOKEN' (read-only without it).",
-        ),
-    ] = None,
-) -> None:
-    """Serve the search page and the HTTP JSON API (OpenAPI at /openapi.json) until Ctrl-C."""
-    from newsearch.server import serve
-
-    with user_errors():
-        serve(_state["index"], host=host, port=port, write_token=write_token or None)
+    return report
 
 
 def main() -> None:
     """Console-script entry point."""
     sys.stdout = ClosedPipeIsDone(sys.stdout)
     try:
-        app(args=hoist_index(sys.argv[1:]), prog_name="newsearch")
+        argv = hoist_index(sys.argv[1:])
+        quick = quick_query(argv, os.environ)
+        if quick is None:
+            from newsearch.commands import app
+
+            app(args=argv, prog_name="newsearch")
+        else:
+            index, text, as_json, options = quick
+            try:
+                run_query(index, text, as_json, **options)
+            except KeyboardInterrupt:  # outside user_errors (importing): as typer ends it
+                raise SystemExit(130) from None
     finally:
         sys.stdout = sys.__stdout__

@@ -9,7 +9,7 @@ suite (tests/contract/).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -331,8 +331,8 @@ class Engine(Protocol):
     def newest(self) -> datetime | None:
         """The newest publication date (what "last week" counts back from)."""
 
-    def doc_frequency(self, field: str, term: str) -> int:
-        """How many articles hold the term in the field."""
+    def doc_frequencies(self, field: str, terms: Collection[str]) -> dict[str, int]:
+        """How many articles hold each term in the field, asked in one go (one round trip)."""
 
     def terms_with_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The field's terms that start with ``prefix``, in order."""

@@ -3,41 +3,59 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import typer
-
 from newsearch.errors import NewsearchError
+
+_ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")  # what click.echo strips off a non-terminal
+
+
+def echo(text: str, err: bool = False) -> None:
+    """A line on stdout (stderr with ``err``) as click.echo writes it, without loading click."""
+    stream = sys.stderr if err else sys.stdout
+    if "\x1b" in text and not _isatty(stream):
+        text = _ANSI.sub("", text)
+    stream.write(text + "\n")
+    stream.flush()
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:  # noqa: BLE001 - a closed or odd stream is no terminal (as click has it)
+        return False
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a NewsearchError into one `Error:` line and a hint on stderr, exit code 1."""
+    """Turn a NewsearchError into one `Error:` line and a hint on stderr, exit code 1.
+
+    SystemExit rather than typer.Exit: typer passes it through, to the same exit code.
+    """
     try:
         yield
     except NewsearchError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        echo(f"Error: {exc}", err=True)
         if exc.hint:
-            typer.echo(f"Hint: {exc.hint}", err=True)
-        raise typer.Exit(1) from None
+            echo(f"Hint: {exc.hint}", err=True)
+        raise SystemExit(1) from None
     except KeyboardInterrupt as exc:
         report = getattr(exc, "report", None)
         if getattr(exc, "rebuilding", False):
-            typer.echo(
-                "Interrupted: the rebuild was dropped; the old index is unchanged.", err=True
-            )
+            echo("Interrupted: the rebuild was dropped; the old index is unchanged.", err=True)
         elif report is not None:
-            typer.echo(
+            echo(
                 f"Interrupted: {report.indexed} article(s) of this run were committed and kept; "
                 f"the index holds {report.documents}. Run the same command again to finish.",
                 err=True,
             )
         else:
-            typer.echo("Interrupted.", err=True)
-        raise typer.Exit(130) from None
+            echo("Interrupted.", err=True)
+        raise SystemExit(130) from None
 
 
 def hoist_index(argv: list[str]) -> list[str]:

@@ -2,8 +2,8 @@
 and date phrases read as words (query.dates) offered as the date: clauses they could be.
 
 It runs on every query, whatever its hits ("Tony Blari" finds 241 articles on "Tony"), so it
-is kept cheap: a word in KNOWN_DF or more articles costs two doc-frequency lookups and is
-taken as meant; only rarer words are compared with the lexicon.
+is kept cheap: the query's words are counted in one doc-frequency request, a word in KNOWN_DF
+or more articles is taken as meant, and only rarer words are compared with the lexicon.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from newsearch.engine import Engine
+from newsearch.engine import COMBINED, Engine
 from newsearch.errors import QueryError
 from newsearch.indexer.terms import index_term, normal_form, word_spans
 from newsearch.query import dates as query_dates
@@ -72,9 +72,7 @@ def _replace_phrase(text: str, phrase: str, clause: str) -> str:
 
 def _spelling(engine: Engine, text: str) -> Suggestion | None:
     """The query with the words that look misspelled corrected, else None."""
-    pieces: list[str] = []
-    corrections: dict[str, str] = {}
-    pos = 0
+    words: list[tuple[int, int, str, str]] = []
     for start, end, word in word_spans(text):
         if _NOT_A_WORD.match(text, end) or text[start - 1 : start] in ("*", "?"):
             continue
@@ -82,7 +80,21 @@ def _spelling(engine: Engine, text: str) -> Suggestion | None:
         field = _FIELD.search(text, 0, start)
         if field and field.group(1) not in FIELDS:
             continue
-        fix = corrections.get(word) or _correct(engine, word)
+        typed, stem = normal_form(word), index_term(word)
+        if stem is not None and len(typed) >= MIN_LEN and typed.isalpha():
+            words.append((start, end, word, stem))
+        # else: stop words, numbers, codes and short words are left as typed
+    if not words:
+        return None
+    # Every word's count in one request: title and body are one field there.
+    known = engine.doc_frequencies(COMBINED, {stem for *_, stem in words})
+    pieces: list[str] = []
+    corrections: dict[str, str] = {}
+    pos = 0
+    for start, end, word, stem in words:
+        if known[stem] >= KNOWN_DF:
+            continue
+        fix = corrections.get(word) or _correct(engine, word, known[stem])
         if fix:
             corrections[word] = fix
             pieces += [text[pos:start], fix]
@@ -90,21 +102,17 @@ def _spelling(engine: Engine, text: str) -> Suggestion | None:
     return Suggestion("".join(pieces) + text[pos:], corrections) if corrections else None
 
 
-def _correct(engine: Engine, word: str) -> str | None:
-    """The word as the articles would write it, or None when it looks meant or nothing fits."""
-    typed, stem = normal_form(word), index_term(word)
-    if stem is None or len(typed) < MIN_LEN or not typed.isalpha():
-        return None  # stop words, numbers, codes and short words are left as typed
-    typed_df = max(engine.doc_frequency(field, stem) for field in FIELDS)
-    if typed_df >= KNOWN_DF:
-        return None
+def _correct(engine: Engine, word: str, typed_df: int) -> str | None:
+    """The word as the articles would write it, or None when nothing fits; ``typed_df``: how
+    many articles hold it as typed (fewer than KNOWN_DF)."""
+    typed, stem = normal_form(word), index_term(word) or word
     # A word in an article was written by someone: only a near twin far commoner than it hints
     # at a slip ("tarriffs" beside "tariffs"); two edits would flag rare names.
     limit = 1 if len(typed) < LONG or typed_df else 2
     best: tuple[int, int, int, str] | None = None
     done: set[str] = {stem}
     for prefixes in _prefixes(typed):
-        near: list[tuple[float, int, int, str]] = []
+        close: list[tuple[float, int, str]] = []
         for prefix in prefixes:
             # Titles' words are nearly all in bodies too: one field's lexicon is enough.
             for term in engine.terms_with_prefix("body", prefix):
@@ -113,9 +121,13 @@ def _correct(engine: Engine, word: str) -> str | None:
                 done.add(term)
                 dist, tail = _stem_distance(typed, stem, term, limit)
                 if dist <= limit:
-                    df = engine.doc_frequency("body", term)
-                    if df >= max(MIN_DF, RATIO * typed_df):
-                        near.append((dist, tail, -df, term))
+                    close.append((dist, tail, term))
+        counts = engine.doc_frequencies("body", {term for *_, term in close}) if close else {}
+        near = [
+            (dist, tail, -counts[term], term)
+            for dist, tail, term in close
+            if counts[term] >= max(MIN_DF, RATIO * typed_df)
+        ]
         # Stems only shortlist; the words as written decide, which keeps "meuler" from "emul"
         # ("emulate") though "emuler" would stem like it.
         for stem_dist, _, neg_df, term in sorted(near)[:SHORTLIST]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -132,6 +133,33 @@ def test_a_full_pool_frees_an_idle_connection(ix: NewsIndex) -> None:
         closed, _, _ = select.select([conn.sock for conn in idle], [], [], 20)
         assert closed and all(sock.recv(1) == b"" for sock in closed)  # one made room
     finally:
+        server.stop()
+
+
+def test_an_answer_makes_room_when_the_accept_found_every_connection_busy(
+    ix: NewsIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race the test above lost under load: both handlers had written their answers but not
+    # yet been marked idle when the third connection came, so none was closed for it.
+    server = start(make_app(ix), workers=2)
+    try:
+        monkeypatch.setattr(server, "close_idle", lambda limit=None: 0)
+        idle = [connect(server) for _ in range(2)]
+        for conn in idle:
+            conn.request("GET", "/api/health")
+            assert conn.getresponse().read()
+        third = connect(server)
+        third.request("GET", "/api/stats")
+        deadline = time.monotonic() + 10
+        while server._active < 3 and time.monotonic() < deadline:
+            time.sleep(0.01)  # the third is accepted and waits (unless a handler already made room)
+        for conn in idle:  # each answer, while a connection waits, closes its own connection
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                conn.request("GET", "/api/health")
+                conn.getresponse().read()
+        assert third.getresponse().status == 200  # served, not left for the 30 s idle timeout
+    finally:
+        monkeypatch.undo()
         server.stop()
 
 

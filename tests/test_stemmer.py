@@ -29,6 +29,8 @@ def test_isolated_stemmer_equals_nltk_and_leaves_no_modules_behind():
         "ours = [english_stemmer()(w) for w in words]\n"
         "assert not [m for m in sys.modules if m == 'nltk' or m.startswith('nltk.')], 'leftovers'\n"
         "assert 'scipy' not in sys.modules\n"
+        # NLTK's ReDoS guard is stubbed: with its regex engine the stemmer loaded in 9 ms, not 2.
+        "assert 'regex' not in sys.modules\n"
         "from nltk.stem.snowball import SnowballStemmer\n"
         "assert ours == [SnowballStemmer('english').stem(w) for w in words], ours\n"
     )

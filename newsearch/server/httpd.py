@@ -80,7 +80,10 @@ class Handler(BaseHTTPRequestHandler):
             super().handle_one_request()
         finally:
             self.busy = False
-            if self.server.stopping:
+            # A connection waits for a worker: this one's answer is out, so it makes room. Its
+            # accept found every connection busy if it came while this answer was written (the
+            # client had read it, the handler not yet marked idle: under load, a 30 s stall).
+            if self.server.stopping or self.server.saturated():
                 self.close_connection = True
 
     def handle_expect_100(self) -> bool:
@@ -203,6 +206,11 @@ class Server(HTTPServer):
         if saturated:
             self.close_idle(limit=1)  # its client reconnects, as keep-alive clients do
         self._pool.submit(self._work, request, client_address)
+
+    def saturated(self) -> bool:
+        """Whether more connections are open than there are workers (some wait for one)."""
+        with self._lock:
+            return self._active > self.workers
 
     def _work(self, request: Any, client_address: Any) -> None:
         try:

@@ -195,3 +195,27 @@ def test_expand_adds_the_top_articles_words_to_the_query(tmp_path, location):
     hits = ix.search("reactor", expand=True).hits
     assert [h.title for h in hits] == ["Reactor shutdown", "Fuel rods"]
     assert ix.search("reactor title:shutdown", expand=True).total == 1  # syntax: as typed
+
+
+def test_doc_frequencies_count_each_term_in_one_call(tmp_path, location):
+    # Did-you-mean counts a query's words with one request (on OpenSearch, one search).
+    ix = make(
+        tmp_path,
+        location,
+        {
+            "a": "Harbour report\n\nThe harbour walls were mended.",
+            "b": "Storm news\n\nThe storm hit the harbour.",
+        },
+    )
+    engine = ix._engine
+    assert engine.doc_frequencies("body", {"harbour", "storm", "absent"}) == {
+        "harbour": 2,
+        "storm": 1,
+        "absent": 0,
+    }
+    assert engine.doc_frequencies("text", {"harbour", "storm", "report"}) == {
+        "harbour": 2,
+        "storm": 1,
+        "report": 1,
+    }
+    assert engine.doc_frequencies("title", set()) == {}

@@ -7,7 +7,7 @@ differ per shard).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,9 @@ ARTICLE_FIELDS = ["id", "story", "stored"]
 # Ids listed for one record id given without its file: more files than this sharing it is a
 # dump split into pieces, and naming a few of them is enough to choose from.
 MAX_ID_MATCHES = 100
+# Terms counted per request by doc_frequencies: well under OpenSearch's 65,535 buckets, and a
+# request of 1,000 term filters is ~60 KB.
+MAX_BUCKETS = 1000
 
 
 class OpenSearchEngine(Handle):
@@ -203,11 +206,24 @@ class OpenSearchEngine(Handle):
         hits = self._search(body)["hits"]["hits"]
         return mapping.stored_article(hits[0]["_source"]).published if hits else None
 
-    def doc_frequency(self, field: str, term: str) -> int:
-        """How many articles hold the term in the field."""
-        with cluster_errors(self.target):
-            got = self._client.count(index=self._read, body={"query": {"term": {field: term}}})
-        return int(got["count"])
+    def doc_frequencies(self, field: str, terms: Collection[str]) -> dict[str, int]:
+        """How many articles hold each term in the field: one search, a filter bucket a term.
+
+        A count request per term made did-you-mean ~60% of a warm query (issue 13).
+        """
+        wanted = sorted(set(terms))
+        out: dict[str, int] = {}
+        for i in range(0, len(wanted), MAX_BUCKETS):
+            chunk = wanted[i : i + MAX_BUCKETS]
+            filters = {str(n): {"term": {field: t}} for n, t in enumerate(chunk)}
+            body = {
+                "size": 0,
+                "track_total_hits": False,
+                "aggs": {"df": {"filters": {"filters": filters}}},
+            }
+            buckets = self._search(body)["aggregations"]["df"]["buckets"]
+            out |= {t: int(buckets[str(n)]["doc_count"]) for n, t in enumerate(chunk)}
+        return out
 
     def terms_with_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The field's terms that start with ``prefix``, in order."""

@@ -7,7 +7,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from functools import partial
@@ -27,7 +27,7 @@ from newsearch.engine import (
     TermScore,
 )
 from newsearch.engines.whoosh import ranking, safepickle, schema, searching, store
-from newsearch.engines.whoosh.reading import Reading
+from newsearch.engines.whoosh.reading import Reading, share_segment_files
 from newsearch.engines.whoosh.writing import WhooshWriter, private_segment_names
 from newsearch.errors import IndexIncompatibleError, IndexNotFoundError
 from newsearch.models import StoredArticle
@@ -48,6 +48,7 @@ class WhooshEngine:
     def __init__(self, folder: Path, name: str | None = None, lock_fd: int | None = None) -> None:
         """Open the folder's live index (or, rebuilding, the index ``name`` under a held lock)."""
         safepickle.install()
+        share_segment_files()
         private_segment_names()
         self.folder = folder
         self.location = str(folder)
@@ -232,10 +233,11 @@ class WhooshEngine:
         found = searcher.search(WEvery("year"), sortedby="published", reverse=reverse, limit=1)
         return schema.stored_article(found[0].fields()).published if len(found) else None
 
-    def doc_frequency(self, field: str, term: str) -> int:
-        """How many articles hold the term in the field."""
+    def doc_frequencies(self, field: str, terms: Collection[str]) -> dict[str, int]:
+        """How many articles hold each term in the field, asked in one go."""
         with self._reading() as r:
-            return int(r.searcher.reader().doc_frequency(field, term))
+            reader = r.searcher.reader()
+            return {t: int(reader.doc_frequency(field, t)) for t in terms}
 
     def terms_with_prefix(self, field: str, prefix: str) -> Iterator[str]:
         """The field's terms that start with ``prefix``, in order."""
