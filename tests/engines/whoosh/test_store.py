@@ -11,6 +11,7 @@ import pytest
 
 from newsearch import IndexIncompatibleError, IndexLockedError, NewsIndex
 from newsearch.engines.whoosh import schema, store
+from newsearch.engines.whoosh.reading import share_segment_files
 from newsearch.indexer.terms import STOP_LIST
 
 
@@ -193,3 +194,42 @@ def test_an_app_that_seeds_random_can_still_commit_twice(tmp_path):
     random.seed(0)  # Whoosh named the second segment like the first: AssertionError
     ix.add_articles([Article(title="Two", body="The ferry strike ended today.")])
     assert ix.stats().documents == 2
+
+
+def test_opening_a_searcher_copies_no_segment_file(tmp_path):
+    import tracemalloc
+
+    from whoosh import index as windex
+
+    ix = NewsIndex.create(tmp_path / "ix")
+    words = [
+        "harbour",
+        "strike",
+        "port",
+        "ferry",
+        "crude",
+        "prices",
+        "grain",
+        "wheat",
+        "election",
+        "vote",
+    ]
+    ix.add_articles(
+        {
+            "id": str(i),
+            "title": f"Report {i}",
+            "text": " ".join(words[(i + k) % 10] for k in range(60)) + f" item{i} code{i * 7}",
+        }
+        for i in range(1500)
+    )
+    share_segment_files()
+    wix = windex.open_dir(str(tmp_path / "ix"), indexname=store.live_name(tmp_path / "ix"))
+    segment_bytes = sum(os.path.getsize(p) for p in (tmp_path / "ix").glob("*.seg"))
+    tracemalloc.start()
+    searcher = wix.searcher()
+    allocated = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert searcher.doc_count() == 1500
+    searcher.close()
+    # Before: BytesIO copied each segment's postings and terms (most of the file) per searcher.
+    assert allocated < segment_bytes / 4
