@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -71,24 +69,6 @@ def cluster(wanted: bool, port: int = PORT) -> Iterator[str | None]:
             CLUSTER.url = None
 
 
-def request(url: str, path: str, method: str = "GET", body: Any = None) -> Any:
-    """One request: a dict body as JSON, a str body as NDJSON; the JSON answer (None for 404)."""
-    data, ctype = None, "application/json"
-    if isinstance(body, str):
-        data, ctype = body.encode("utf-8"), "application/x-ndjson"
-    elif body is not None:
-        data = json.dumps(body).encode("utf-8")
-    req = urllib.request.Request(url + path, data, {"Content-Type": ctype}, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=120) as resp:
-            return json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        detail = exc.read()[:500].decode("utf-8", "replace")
-        raise RuntimeError(f"{method} {path}: HTTP {exc.code}: {detail}") from exc
-
-
 def index_body(k1: float, b: float) -> dict[str, Any]:
     """Settings and mapping of one peer index: one english-analyzed field scored by BM25(k1, b)."""
     return {
@@ -111,19 +91,19 @@ def index_body(k1: float, b: float) -> dict[str, Any]:
 
 def build_index(url: str, name: str, docs: list[Doc], k1: float, b: float) -> None:
     """(Re)create index ``name`` holding ``docs``, refreshed, its document count checked."""
-    request(url, f"/{name}", "DELETE")  # a leftover from an interrupted run; None if absent
-    request(url, f"/{name}", "PUT", index_body(k1, b))
+    oc.call(url, f"/{name}", "DELETE")  # a leftover from an interrupted run; None if absent
+    oc.call(url, f"/{name}", "PUT", index_body(k1, b))
     for i in range(0, len(docs), BULK):
         lines = []
         for d in docs[i : i + BULK]:
             body = f"{d.get('title') or ''} {d.get('text') or ''}"
             lines += [json.dumps({"index": {"_id": d["id"]}}), json.dumps({FIELD: body})]
-        answer = request(url, f"/{name}/_bulk", "POST", "\n".join(lines) + "\n")
+        answer = oc.call(url, f"/{name}/_bulk", "POST", "\n".join(lines) + "\n")
         if answer["errors"]:
             bad = next(it["index"] for it in answer["items"] if "error" in it["index"])
             raise RuntimeError(f"bulk indexing into {name} failed: {bad}")
-    request(url, f"/{name}/_refresh", "POST")
-    count = request(url, f"/{name}/_count")["count"]
+    oc.call(url, f"/{name}/_refresh", "POST")
+    count = oc.call(url, f"/{name}/_count")["count"]
     if count != len(docs):
         raise RuntimeError(f"{name} holds {count} documents, not {len(docs)} (duplicate ids?)")
 
@@ -145,7 +125,7 @@ def bm25(k1: float, b: float, k: int) -> Builder:
                 "track_total_hits": False,
                 "_source": False,
             }
-            hits = request(url, f"/{name}/_search", "POST", body)["hits"]["hits"]
+            hits = oc.call(url, f"/{name}/_search", "POST", body)["hits"]["hits"]
             return [(h["_id"], float(h["_score"])) for h in hits]
 
         return search

@@ -237,7 +237,7 @@ class Runner:
                 with cluster(spec, self.a.port) as (url, label):
                     host = url.split("//", 1)[-1].rstrip("/")
                     self.engine(label, _cluster_locations(host), url)
-            except (subprocess.CalledProcessError, OSError) as exc:
+            except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
                 print(f"  cluster {spec} failed: {exc}", file=sys.stderr)
                 self.failed.append(f"cluster {spec}: {type(exc).__name__}: {exc}")
 

@@ -57,16 +57,25 @@ def started(nodes: int, port: int) -> Iterator[str]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def call(url: str, path: str, method: str = "GET") -> Any:
-    """One JSON request to the cluster (None for a 404)."""
-    req = urllib.request.Request(url.rstrip("/") + path, method=method)
+def call(url: str, path: str, method: str = "GET", body: Any = None) -> Any:
+    """One request to the cluster: a str body as NDJSON (_bulk), any other as JSON; the JSON
+    answer (None for a 404)."""
+    data, ctype = None, "application/json"
+    if isinstance(body, str):
+        data, ctype = body.encode("utf-8"), "application/x-ndjson"
+    elif body is not None:
+        data = json.dumps(body).encode("utf-8")
+    req = urllib.request.Request(
+        url.rstrip("/") + path, data, {"Content-Type": ctype}, method=method
+    )
     try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
+        with urllib.request.urlopen(req, timeout=120) as resp:
             return json.loads(resp.read() or b"null")
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             return None
-        raise
+        detail = exc.read()[:500].decode("utf-8", "replace")
+        raise RuntimeError(f"{method} {path}: HTTP {exc.code}: {detail}") from exc
 
 
 def health(url: str) -> str:
