@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 path = scaled(src, k, Path(tmp) / "reuters.jsonl") if k > 1 else src
                 done = {e: run_engine(e, kind, str(path), tmp, queries) for e in engines}
                 res = {e: r for e, r in done.items() if r}
-                base = statistics.median(fresh_runs([sys.executable, "-c", "pass"], queries))
+                base = fresh([sys.executable, "-c", "pass"], queries, runs=20)
             runs[(kind, k)] = res
             title = f"## {kind} ({len(docs) * k:,} docs{f', scale {k}' if k > 1 else ''})"
             out += ["", title, "", *report(res, len(docs) * k, base)]

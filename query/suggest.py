@@ -72,7 +72,7 @@ def _replace_phrase(text: str, phrase: str, clause: str) -> str:
 
 def _spelling(engine: Engine, text: str) -> Suggestion | None:
     """The query with the words that look misspelled corrected, else None."""
-    words: list[tuple[int, int, str, str]] = []
+    words: list[tuple[int, int, str, str, str]] = []
     for start, end, word in word_spans(text):
         if _NOT_A_WORD.match(text, end) or text[start - 1 : start] in ("*", "?"):
             continue
@@ -82,7 +82,7 @@ def _spelling(engine: Engine, text: str) -> Suggestion | None:
             continue
         typed, stem = normal_form(word), index_term(word)
         if stem is not None and len(typed) >= MIN_LEN and typed.isalpha():
-            words.append((start, end, word, stem))
+            words.append((start, end, word, typed, stem))
         # else: stop words, numbers, codes and short words are left as typed
     if not words:
         return None
@@ -91,10 +91,10 @@ def _spelling(engine: Engine, text: str) -> Suggestion | None:
     pieces: list[str] = []
     corrections: dict[str, str] = {}
     pos = 0
-    for start, end, word, stem in words:
+    for start, end, word, typed, stem in words:
         if known[stem] >= KNOWN_DF:
             continue
-        fix = corrections.get(word) or _correct(engine, word, known[stem])
+        fix = corrections.get(word) or _correct(engine, typed, stem, known[stem])
         if fix:
             corrections[word] = fix
             pieces += [text[pos:start], fix]
@@ -102,10 +102,9 @@ def _spelling(engine: Engine, text: str) -> Suggestion | None:
     return Suggestion("".join(pieces) + text[pos:], corrections) if corrections else None
 
 
-def _correct(engine: Engine, word: str, typed_df: int) -> str | None:
-    """The word as the articles would write it, or None when nothing fits; ``typed_df``: how
-    many articles hold it as typed (fewer than KNOWN_DF)."""
-    typed, stem = normal_form(word), index_term(word) or word
+def _correct(engine: Engine, typed: str, stem: str, typed_df: int) -> str | None:
+    """The typed word (folded; ``stem`` its index term, in ``typed_df`` < KNOWN_DF articles) as
+    the articles would write it, or None when nothing fits."""
     # A word in an article was written by someone: only a near twin far commoner than it hints
     # at a slip ("tarriffs" beside "tariffs"); two edits would flag rare names.
     limit = 1 if len(typed) < LONG or typed_df else 2

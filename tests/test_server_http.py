@@ -120,15 +120,23 @@ def test_stop_finishes_requests_in_flight_and_closes_idle_ones(
         socket.create_connection(server.server_address[:2], timeout=5)
 
 
+def kept_alive(
+    server: Any, n: int
+) -> tuple[list[http.client.HTTPConnection], http.client.HTTPConnection]:
+    """``n`` keep-alive connections that have had an answer each, and one more that asked."""
+    idle = [connect(server) for _ in range(n)]
+    for conn in idle:
+        conn.request("GET", "/api/health")
+        assert conn.getresponse().read()
+    third = connect(server)
+    third.request("GET", "/api/stats")
+    return idle, third
+
+
 def test_a_full_pool_frees_an_idle_connection(ix: NewsIndex) -> None:
     server = start(make_app(ix), workers=2)
     try:
-        idle = [connect(server) for _ in range(2)]
-        for conn in idle:
-            conn.request("GET", "/api/health")
-            assert conn.getresponse().read()
-        third = connect(server)
-        third.request("GET", "/api/stats")
+        idle, third = kept_alive(server, 2)
         assert third.getresponse().status == 200
         closed, _, _ = select.select([conn.sock for conn in idle], [], [], 20)
         assert closed and all(sock.recv(1) == b"" for sock in closed)  # one made room
@@ -144,12 +152,7 @@ def test_an_answer_makes_room_when_the_accept_found_every_connection_busy(
     server = start(make_app(ix), workers=2)
     try:
         monkeypatch.setattr(server, "close_idle", lambda limit=None: 0)
-        idle = [connect(server) for _ in range(2)]
-        for conn in idle:
-            conn.request("GET", "/api/health")
-            assert conn.getresponse().read()
-        third = connect(server)
-        third.request("GET", "/api/stats")
+        idle, third = kept_alive(server, 2)
         deadline = time.monotonic() + 10
         while server._active < 3 and time.monotonic() < deadline:
             time.sleep(0.01)  # the third is accepted and waits (unless a handler already made room)

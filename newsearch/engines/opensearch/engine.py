@@ -25,6 +25,7 @@ from newsearch.engine import (
 from newsearch.engines.opensearch import mapping, reading, translate
 from newsearch.engines.opensearch.connection import cluster_errors
 from newsearch.engines.opensearch.handle import Handle
+from newsearch.indexer.terms import analyze
 from newsearch.models import StoredArticle
 
 COMPOSITE_PAGE = 1000
@@ -118,7 +119,7 @@ class OpenSearchEngine(Handle):
 
     def _collection_counts(self, text: str) -> dict[str, int]:
         """Each term's frequency over the body field, summed over the shards."""
-        terms = sorted(set(mapping.text_terms(text)))
+        terms = sorted(set(analyze(text)))
         total: dict[str, int] = {}
         with cluster_errors(self.target):
             for shard in range(self._shards):

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsearch.engine import COMBINED, FileMark, IndexedDoc, combined_terms
-from newsearch.indexer.terms import SETTINGS, index_term, name_terms, word_spans
+from newsearch.indexer.terms import SETTINGS, analyze, name_terms
 from newsearch.models import StoredArticle
 
 # Bump when the mapping or the way documents are written changes incompatibly.
@@ -101,11 +101,6 @@ def doc_key(doc_id: str) -> str:
     return "#sha256:" + hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def text_terms(text: str) -> list[str]:
-    """The index terms of a title or body, in order (what the Whoosh analyzer yields)."""
-    return [t for _, _, w in word_spans(text) if (t := index_term(w)) is not None]
-
-
 def to_source(doc: IndexedDoc, seq: int) -> dict[str, Any]:
     """The JSON of one document."""
     art = doc.article
@@ -130,7 +125,7 @@ def to_source(doc: IndexedDoc, seq: int) -> dict[str, Any]:
         "tags": " ".join(name_terms(tags)),
         "stored": stored,
     }
-    analysed = {"title": text_terms(art.title), "body": text_terms(art.body)}
+    analysed = {"title": analyze(art.title), "body": analyze(art.body)}
     for f, terms in analysed.items():
         source[f] = " ".join(terms)
         source[f + TERMS_SUFFIX] = sorted(set(terms))

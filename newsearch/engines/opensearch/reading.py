@@ -10,6 +10,7 @@ from typing import Any
 
 from newsearch.engine import Fuzzy, Node, Phrase, Prefix, Term, TermScore, Wildcard, leaves
 from newsearch.engines.opensearch import mapping, translate
+from newsearch.indexer.terms import analyze
 
 # Facet name -> the whole-value field counted, as in the Whoosh engine (ranking.FACETS).
 FACETS = {"source": "site", "year": "year", "tag": "tag"}
@@ -76,7 +77,7 @@ def key_terms(text: str, stats: dict[str, int], docs: int) -> list[str]:
     hold are left out, and ties go by the term, as Whoosh's key_terms_from_text does.
     """
     scored = []
-    for term, tf in Counter(mapping.text_terms(text)).items():
+    for term, tf in Counter(analyze(text)).items():
         cf = stats.get(term, 0)
         if cf <= 0 or docs <= 0:
             continue
