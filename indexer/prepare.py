@@ -32,6 +32,7 @@ from newsearch.indexer.sources import (
     record_lines,
     streams,
 )
+from newsearch.indexer.terms import analyze
 from newsearch.models import Article, Failure
 
 PARALLEL_MIN_FILES = 64  # below this a worker pool costs more than it saves
@@ -76,7 +77,12 @@ def indexed_doc(raw: RawDoc, art: Article) -> IndexedDoc:
     site = art.site or fallback_site(raw.path, art.url, raw.id != file_id(raw.path))
     art = replace(art, removed=(), site=site)
     return IndexedDoc(
-        raw.id, raw.path, art, fingerprint=dedup.fingerprint(art.body), digest=content_digest(art)
+        raw.id,
+        raw.path,
+        art,
+        fingerprint=dedup.fingerprint(art.body),
+        digest=content_digest(art),
+        terms=(analyze(art.title), analyze(art.body)),
     )
 
 

@@ -151,6 +151,13 @@ def analyze(text: str) -> list[str]:
     return [t for _, _, w in word_spans(text) if (t := index_term(w)) is not None]
 
 
+def title_body_terms(
+    title: str, body: str, done: tuple[list[str], list[str]] | None
+) -> tuple[list[str], list[str]]:
+    """The terms of an article's title and body: ``done`` if analysed already, else analysed."""
+    return done if done is not None else (analyze(title), analyze(body))
+
+
 def name_terms(text: str) -> list[str]:
     """The terms of a name, tag or site: its words folded, never stemmed or stopped."""
     return [normal_form(w) for _, _, w in word_spans(text)]

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsearch.engine import COMBINED, FileMark, IndexedDoc, combined_terms
-from newsearch.indexer.terms import SETTINGS, analyze, name_terms
+from newsearch.indexer.terms import SETTINGS, name_terms, title_body_terms
 from newsearch.models import StoredArticle
 
 # Bump when the mapping or the way documents are written changes incompatibly.
@@ -125,7 +125,8 @@ def to_source(doc: IndexedDoc, seq: int) -> dict[str, Any]:
         "tags": " ".join(name_terms(tags)),
         "stored": stored,
     }
-    analysed = {"title": analyze(art.title), "body": analyze(art.body)}
+    title, body = title_body_terms(art.title, art.body, doc.terms)
+    analysed = {"title": title, "body": body}
     for f, terms in analysed.items():
         source[f] = " ".join(terms)
         source[f + TERMS_SUFFIX] = sorted(set(terms))

@@ -12,6 +12,7 @@ from whoosh.index import LockError
 from whoosh.util import IDCHARS
 
 from newsearch.engine import IndexedDoc
+from newsearch.engines.whoosh.bulkwrite import BulkSegmentWriter
 from newsearch.engines.whoosh.schema import to_fields
 from newsearch.errors import IndexLockedError
 
@@ -39,7 +40,7 @@ class WhooshWriter:
         deadline = time.monotonic() + wait
         while True:
             try:
-                self._w = ix.writer(limitmb=WRITER_MB)
+                self._w = BulkSegmentWriter(ix, limitmb=WRITER_MB)
                 return
             except LockError:
                 if time.monotonic() >= deadline:

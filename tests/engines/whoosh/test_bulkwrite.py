@@ -1,0 +1,117 @@
+"""The bulk segment writer writes the segment Whoosh's own writer writes: same files, byte for
+byte, for new documents, for postings spilled to Whoosh's pool, and for merged segments."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from newsearch.engine import IndexedDoc
+from newsearch.engines.whoosh import bulkwrite
+from newsearch.engines.whoosh.schema import build_schema, to_fields
+from newsearch.indexer.prepare import indexed_doc
+from newsearch.indexer.raw import RawDoc
+from newsearch.models import Article
+
+VOCABULARY = (
+    "oil price bank rate cut coffee wheat export trade deficit minister talks strike union "
+    "steel output growth profit shares market dollar gold mine crop rain harvest port tanker "
+    "the of and in said"
+)
+WORDS = VOCABULARY.split()
+
+
+def _docs(n: int, seed: int) -> list[IndexedDoc]:
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        # Bodies up to 700 words: positions past 255, terms in hundreds of documents (blocks
+        # of 128 and a last short one), repeated words (frequencies > 1).
+        body = " ".join(rng.choices(WORDS, k=rng.randint(0, 700)))
+        title = " ".join(rng.choices(WORDS, k=rng.randint(0, 6)))
+        art = Article(
+            title=title,
+            body=body,
+            published=datetime(1987, 3, 1 + i % 28) if i % 3 else None,
+            authors=("Mara Lindqvist",) if i % 4 == 0 else (),
+            tags=("energy", "markets")[: i % 3],
+            site="example.com" if i % 2 else "",
+            url=f"https://example.com/{i}",
+        )
+        docs.append(indexed_doc(RawDoc(f"d{seed}-{i}", f"/feeds/{seed}.jsonl", "text", ""), art))
+    return docs
+
+
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """The files of the index's one segment by extension (segment names are random)."""
+    ix = index.open_dir(str(folder))
+    (segment,) = ix._segments()
+    files = {}
+    storage = segment.open_compound_file(ix.storage) if segment.is_compound() else ix.storage
+    for name in storage.list():
+        if name.startswith(segment.segment_id()):
+            with storage.open_file(name) as f:
+                files[name.removeprefix(segment.segment_id())] = f.read()
+    return files
+
+
+def _build(folder: Path, batches: list[list[IndexedDoc]], writer: type, hold: int | None = None):
+    folder.mkdir()
+    ix = index.create_in(str(folder), build_schema())
+    for batch in batches:
+        w = writer(ix)
+        if hold is not None:
+            w._limit = hold
+        for doc in batch:
+            w.add_document(**to_fields(doc))
+        w.commit(optimize=True)  # one segment: earlier batches are merged into the last one
+    return _segment_files(folder)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "hold"),
+    [([300], None), ([300], 500), ([120, 90, 150], None), ([1], None), ([0, 5], None)],
+    ids=["one-batch", "spilled-to-the-pool", "merged", "one-document", "empty-batch"],
+)
+def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
+    batches = [_docs(n, seed) for seed, n in enumerate(sizes)]
+    theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
+    ours = _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter, hold)
+    assert ours.keys() == theirs.keys()
+    for ext in theirs:
+        assert ours[ext] == theirs[ext], ext
+    assert any(len(v) > 1000 for v in ours.values())  # something was written
+
+
+def test_boosted_documents_take_whooshs_own_path(tmp_path):
+    docs = _docs(40, 7)
+    fields = [to_fields(d) for d in docs]
+    for f in fields[::5]:
+        f["_title_boost"] = 2.0
+    out = {}
+    for name, writer in (("whoosh", SegmentWriter), ("bulk", bulkwrite.BulkSegmentWriter)):
+        (tmp_path / name).mkdir()
+        ix = index.create_in(str(tmp_path / name), build_schema())
+        w = writer(ix)
+        for f in fields:
+            w.add_document(**f)
+        w.commit()
+        out[name] = _segment_files(tmp_path / name)
+    assert out["bulk"] == out["whoosh"]
+
+
+def test_positions_are_encoded_as_whoosh_encodes_them():
+    from whoosh.formats import Frequency, Positions
+
+    terms = ["a", "b", "a", *["c"] * 300, "a", "d"]
+    ours = {t: (n, v) for t, n, v in bulkwrite._positions(terms)}
+    theirs = {w: (n, v) for w, n, _, v in Positions().word_values(terms, None)}
+    assert ours == theirs
+    ours = {t: (n, v) for t, n, v in bulkwrite._frequencies(terms)}
+    theirs = {w: (n, v) for w, n, _, v in Frequency().word_values(terms, None)}
+    assert ours == theirs
