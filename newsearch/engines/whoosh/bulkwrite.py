@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import zlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from operator import itemgetter
+from operator import itemgetter, sub
 from pickle import dumps
 from typing import Any
 
+from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -34,6 +36,8 @@ POSTING_BYTES = 130  # measured: a 4-tuple with a positions value, in its list (
 # shared object would be pickled once per block and referenced after (smaller, but no longer
 # the bytes Whoosh writes).
 _ONE_POSITION = [(pack_uint(1) + dumps([p], 2))[:-1] for p in range(256)]
+# Frequency values are joined, not pickled, per block: one shared object each is the same bytes.
+_UINT = [pack_uint(n) for n in range(256)]
 
 
 def _positions(terms: list[str]) -> Iterator[tuple[str, int, bytes]]:
@@ -52,10 +56,15 @@ def _positions(terms: list[str]) -> Iterator[tuple[str, int, bytes]]:
 def _frequencies(terms: list[str]) -> Iterator[tuple[str, int, bytes]]:
     """(term, frequency, Whoosh's Frequency value) of a term list."""
     for term, n in Counter(terms).items():
-        yield term, n, pack_uint(n)
+        yield term, n, _UINT[n] if n < 256 else pack_uint(n)
 
 
 _FAST = {Positions: _positions, Frequency: _frequencies}
+
+
+def _kept(length: int) -> int:
+    """The field length a posting carries: the one the lengths column gives back (one byte)."""
+    return byte_to_length(length_to_byte(length)) if length else 0
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -66,7 +75,8 @@ class BulkSegmentWriter(SegmentWriter):
         super().__init__(ix, limitmb=limitmb, **kwargs)
         # Spelling words and term vectors are written by Whoosh's own add_document.
         self._plain = not any(f.separate_spelling() or f.vector for _, f in self.schema.items())
-        self._terms: dict[str, dict[bytes, list[Posting]]] = {}
+        self._terms: dict[str, dict[bytes, list[Posting]]] = {}  # Whoosh's own items
+        self._words: dict[str, dict[str, list[Posting]]] = {}  # term lists, by text
         self._held = 0
         self._limit = limitmb * 2**20 // POSTING_BYTES
 
@@ -104,41 +114,53 @@ class BulkSegmentWriter(SegmentWriter):
         """Add one field's postings; its length (the sum of frequencies) if it is scored."""
         fmt = field.format
         fast = _FAST.get(type(fmt)) if isinstance(value, list) else None
-        if fast is not None:
-            boost = fmt.field_boost
-            items = [(t.encode("utf-8"), n, float(n) * boost, v) for t, n, v in fast(value)]
-        else:
+        if fast is None:
             items = list(field.index(value))
-        length = sum(it[1] for it in items) if field.scorable else 0
-        # The length each posting carries is the one the column gives back: one byte's worth.
-        kept = byte_to_length(length_to_byte(length)) if length else 0
-        terms = self._terms.get(name)
-        if terms is None:
-            terms = self._terms[name] = defaultdict(list)
-        for tbytes, _freq, weight, vbytes in items:
-            terms[tbytes].append((docnum, weight, vbytes or b"", kept))
-        self._held += len(items)
+            length = sum(it[1] for it in items) if field.scorable else 0
+            kept = _kept(length)
+            terms = self._terms.setdefault(name, defaultdict(list))
+            for tbytes, _freq, weight, vbytes in items:
+                terms[tbytes].append((docnum, weight, vbytes or b"", kept))
+            self._held += len(items)
+            return length
+        # A term list: every item is one token, so the length is known before counting, and the
+        # terms are kept as text (encoded once per term at the commit, not once per posting).
+        length = len(value) if field.scorable else 0
+        kept, boost = _kept(length), fmt.field_boost
+        words = self._words.setdefault(name, defaultdict(list))
+        count = 0
+        for term, n, vbytes in fast(value):
+            words[term].append((docnum, n * boost, vbytes, kept))
+            count += 1
+        self._held += count
         return length
+
+    def _held_terms(self) -> Iterator[tuple[tuple[str, bytes], list[Posting]]]:
+        """What is held, by field and term in Whoosh's order (UTF-8 order is code point order)."""
+        for name in sorted({*self._terms, *self._words}):
+            terms = self._terms.get(name, {})
+            words = self._words.get(name, {})
+            if not terms:
+                yield from (((name, w.encode("utf-8")), words[w]) for w in sorted(words))
+                continue
+            for w, postings in words.items():  # a field given both text and term lists
+                key = w.encode("utf-8")
+                terms[key] = sorted([*terms.get(key, []), *postings], key=itemgetter(0))
+            yield from (((name, t), terms[t]) for t in sorted(terms))
 
     def _spill(self) -> None:
         """Hand what is held to Whoosh's pool, which sorts on disk: memory stays bounded."""
         add = self.pool.add
-        for name, terms in self._terms.items():
-            for tbytes, postings in terms.items():
-                for docnum, weight, vbytes, _ in postings:
-                    add((name, tbytes, docnum, weight, vbytes))
-        self._terms, self._held = {}, 0
+        for (name, tbytes), postings in self._held_terms():
+            for docnum, weight, vbytes, _ in postings:
+                add((name, tbytes, docnum, weight, vbytes))
+        self._terms, self._words, self._held = {}, {}, 0
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         pooled = bool(self.pool.current or self.pool.runs)
         pdr = self.per_document_reader() if pooled and self.codec.length_stats else None
-        mine: Iterator[tuple[Any, list[Posting]]] = (
-            ((name, t), terms[t])
-            for name in sorted(self._terms)
-            for terms in (self._terms[name],)
-            for t in sorted(terms)
-        )
+        mine = self._held_terms()
         streams = [mine]
         if pooled:
             streams.append(_grouped(self.pool.iter_postings(), pdr))
@@ -147,7 +169,7 @@ class BulkSegmentWriter(SegmentWriter):
         self.fieldwriter.close()
         if pdr:
             pdr.close()
-        self._terms = {}
+        self._terms, self._words = {}, {}
 
 
 def _grouped(items: Iterator[tuple[Any, ...]], pdr: Any) -> Iterator[tuple[Any, list[Posting]]]:
@@ -161,7 +183,7 @@ def _grouped(items: Iterator[tuple[Any, ...]], pdr: Any) -> Iterator[tuple[Any, 
 
 
 def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, list[Posting]]]) -> None:
-    """Write terms in order through Whoosh's field writer, filling each block at once."""
+    """Write terms in order through Whoosh's field writer, each posting list in one go."""
     field = None
     for (name, tbytes), group in itertools.groupby(terms, key=itemgetter(0)):
         parts = [ps for _, ps in group]
@@ -173,24 +195,61 @@ def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, list[Posting]]
                 fw.finish_field()
             fw.start_field(name, schema[name])
             field = name
-        fw.start_term(tbytes)
-        _fill(fw._postwriter, postings)
-        fw.finish_term()
+        pw = fw._postwriter
+        if pw._byteids or pw._inlinelimit > 1:  # not the W3 codec's postings: one at a time
+            fw.start_term(tbytes)
+            for docnum, weight, vbytes, length in postings:
+                fw.add(docnum, weight, vbytes, length)
+            fw.finish_term()
+        else:
+            _write_postings(fw, pw, tbytes, postings)
     if field is not None:
         fw.finish_field()
 
 
-def _fill(pw: Any, postings: list[Posting]) -> None:
-    """Put a term's postings in the postings writer's blocks, as add_posting would one by one."""
-    limit = pw._blocklimit
-    for start in range(0, len(postings), limit):
-        if start:
-            pw._write_block()  # a full block; the last one is written by finish_term
-        ids, weights, values, lengths = zip(*postings[start : start + limit], strict=True)
-        pw._ids = array("I", ids)
-        pw._weights = array("f", weights)
-        pw._values = [v for v in values if v]
-        pw._maxweight = max(0, *weights)
+def _write_postings(fw: Any, pw: Any, tbytes: bytes, postings: list[Posting]) -> None:
+    """One term's postings as the W3 codec's blocks, and its term info: what add_posting,
+    _write_block, finish_postings and finish_term write, one block at a time, not one posting."""
+    postfile, limit, level = pw._postfile, pw._blocklimit, pw._compression
+    fixed = fw._fieldobj.format.fixed_value_size()
+    info = W3TermInfo()
+    start = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)
+    for at in range(0, len(postings), limit):
+        ids, weights, values, lengths = zip(*postings[at : at + limit], strict=True)
+        kept = array("f", weights)  # the block holds float32 weights, and sums those
         scored = [n for n in lengths if n]
-        pw._minlength = min(scored) if scored else None
-        pw._maxlength = max(scored) if scored else 0
+        minlen = min(scored) if scored else None
+        maxlen = max(scored) if scored else 0
+        maxweight = max(0, *weights)
+        info._weight += sum(kept)
+        info._df += len(ids)
+        info._minlength = minlen if info._minlength is None else min(info._minlength, minlen)
+        info._maxlength = max(info._maxlength, maxlen)
+        info._maxweight = max(info._maxweight, maxweight)
+        if info._minid is None:
+            info._minid = ids[0]
+        info._maxid = ids[-1]
+        if kept.count(1.0) == len(kept):
+            mini_weights: Any = None
+        elif kept.count(kept[0]) == len(kept):
+            mini_weights = kept[0]
+        else:
+            mini_weights = tuple(kept)
+        present = [v for v in values if v]
+        if fixed is None or fixed < 0:
+            mini_values: Any = tuple(present)
+        else:
+            mini_values = b"".join(present) if fixed else None
+        data = dumps(((ids[0], *map(sub, ids[1:], ids[:-1])), mini_weights, mini_values), 2)
+        comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        head = (len(ids), ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen))
+        head_bytes = dumps(head, 2)
+        size = len(head_bytes) + len(data)
+        postfile.write(pack_int(size if at + limit < len(postings) else -size))
+        postfile.write(head_bytes)
+        postfile.write(data)
+    info.set_extent(start, postfile.tell() - start)
+    fw._tindex.add(pack_ushort(fw._fieldid) + tbytes, info.to_bytes())
