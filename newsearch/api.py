@@ -7,25 +7,26 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsearch import engines
-from newsearch.engine import Engine, IndexedDoc
+from newsearch.engine import Engine
 from newsearch.errors import AmbiguousIdError, DocumentNotFoundError, NewsearchError, QueryError
-from newsearch.models import (
-    Article,
-    Failure,
-    IndexProgress,
-    IndexReport,
-    IndexStats,
-    Piece,
-    SearchOptions,
-    SearchResults,
-    StoredArticle,
-)
+from newsearch.models import SearchOptions, SearchResults, StoredArticle
+
+if TYPE_CHECKING:  # made when an index is built or inspected (a search makes none of them)
+    from newsearch.engine_index import IndexedDoc
+    from newsearch.index_models import (
+        Article,
+        Failure,
+        IndexProgress,
+        IndexReport,
+        IndexStats,
+        Piece,
+    )
 
 PathLike = str | os.PathLike[str]
-Progress = Callable[[IndexProgress], None]  # called as a run goes: files, bytes, articles
+Progress = Callable[["IndexProgress"], None]  # called as a run goes: files, bytes, articles
 # A record's own id looked up without its file is a prefix query: OpenSearch refuses one of
 # 5,000 characters (HTTP 400), and no one types an id of more than 1,024 bytes.
 MAX_OWN_ID = 1024
@@ -135,6 +136,7 @@ class NewsIndex:
         A record's own ``id`` is kept; an Article (or a record without one) gets an id from
         its URL, else its text, so adding it again updates it.
         """
+        from newsearch.index_models import IndexReport
         from newsearch.indexer import writer
 
         failures: list[Failure] = []
@@ -190,6 +192,8 @@ class NewsIndex:
 
     def stats(self) -> IndexStats:
         """How many articles and files the index holds, their date range and sources."""
+        from newsearch.index_models import IndexStats
+
         s = self._engine.stats()
         return IndexStats(
             path=self.location,
@@ -260,6 +264,7 @@ class NewsIndex:
 def clean_file(path: PathLike) -> tuple[Article, tuple[Piece, ...]]:
     """The article extracted from one raw file (a dump's first record), and every block of the
     file in order, kept or stripped with the reason."""
+    from newsearch.index_models import Piece
     from newsearch.indexer.extract import extract_blocks
     from newsearch.indexer.sources import load_path
 
@@ -278,6 +283,8 @@ def _documents(
     items: Iterable[Article | Mapping[str, object]], source: str, failures: list[Failure]
 ) -> Iterator[IndexedDoc]:
     """Articles and records from memory as documents; a record that fails is reported."""
+    from newsearch.engine_index import IndexedDoc
+    from newsearch.index_models import Article, Failure
     from newsearch.indexer import dedup
     from newsearch.indexer.extract import extract
     from newsearch.indexer.raw import own_id

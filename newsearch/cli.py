@@ -174,6 +174,9 @@ def main() -> None:
 
             app(args=argv, prog_name="newsearch")
         else:
+            from newsearch import deferred
+
+            deferred.defer_unused()  # ~14 ms of modules this process never runs
             index, text, as_json, options = quick
             try:
                 run_query(index, text, as_json, **options)

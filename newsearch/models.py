@@ -5,40 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from newsearch.errors import QueryError
-from newsearch.indexer.raw import own_id
 
+# Made when first asked for (newsearch.index_models): a search makes none of them.
+INDEXING = ("Article", "Failure", "IndexProgress", "IndexReport", "IndexStats", "Piece", "Removed")
+if TYPE_CHECKING:
+    from newsearch.index_models import Article as Article
+    from newsearch.index_models import Failure as Failure
+    from newsearch.index_models import IndexProgress as IndexProgress
+    from newsearch.index_models import IndexReport as IndexReport
+    from newsearch.index_models import IndexStats as IndexStats
+    from newsearch.index_models import Piece as Piece
+    from newsearch.index_models import Removed as Removed
+else:
 
-@dataclass(frozen=True)
-class Removed:
-    """One stripped piece of a raw document and why it went."""
+    def __getattr__(name: str) -> Any:
+        if name in INDEXING:
+            from newsearch import index_models
 
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One block of a raw document, in order: kept (``reason`` empty) or stripped, and why."""
-
-    text: str
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class Article:
-    """A cleaned article: the text to index and its metadata."""
-
-    title: str
-    body: str
-    published: datetime | None = None
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    site: str = ""
-    url: str = ""
-    removed: tuple[Removed, ...] = ()
-    modified: datetime | None = None
+            return getattr(index_models, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -70,6 +58,9 @@ class _RecordId:
     @property
     def record_id(self) -> str:
         """The id the record carried in its dump (``id`` without its file's key)."""
+        # Here: indexer.raw (its dataclasses) costs a query that never asks ~1 ms.
+        from newsearch.indexer.raw import own_id
+
         return own_id(self.id)
 
 
@@ -119,35 +110,6 @@ class SearchResults:
 
 
 @dataclass(frozen=True)
-class Failure:
-    """A file (or a line in it) that could not be indexed, and why."""
-
-    path: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class IndexReport:
-    """What one add_files run did: counts per outcome, failures with reasons."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    failed: tuple[Failure, ...] = ()
-    files: int = 0
-    seconds: float = 0.0
-    documents: int = 0
-    interrupted: bool = False
-    skipped: tuple[Failure, ...] = ()  # left out on purpose (a README, a non-feed .xml …), why
-
-    @property
-    def indexed(self) -> int:
-        """Documents written in this run (added plus updated)."""
-        return self.added + self.updated
-
-
-@dataclass(frozen=True)
 class StoredArticle(_RecordId):
     """An article as the index holds it, for `show`."""
 
@@ -160,30 +122,6 @@ class StoredArticle(_RecordId):
     site: str
     url: str
     path: str
-
-
-@dataclass(frozen=True)
-class IndexProgress:
-    """How far an indexing run is, for a progress line: files, their bytes, articles written."""
-
-    files_done: int
-    files: int
-    bytes_done: int  # of the files to read this run (unchanged ones are not counted)
-    bytes: int
-    articles: int
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What an index holds."""
-
-    path: str
-    documents: int
-    files: int
-    newest: datetime | None
-    oldest: datetime | None
-    sources: dict[str, int] = field(default_factory=dict)
-    settings: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

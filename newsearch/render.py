@@ -12,17 +12,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from newsearch.models import (
-    Article,
-    IndexProgress,
-    IndexReport,
-    IndexStats,
-    Piece,
-    SearchResults,
-    StoredArticle,
-)
+from newsearch.models import SearchResults, StoredArticle
+
+if TYPE_CHECKING:  # annotations only: a search makes none of them
+    from newsearch.index_models import Article, IndexProgress, IndexReport, IndexStats, Piece
 
 _MARK = re.compile(r"\*\*(.+?)\*\*")
 

@@ -9,28 +9,23 @@ import threading
 import zlib
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as windex
 from whoosh.query import Every as WEvery
 
-from newsearch.engine import (
-    EngineStats,
-    FileMark,
-    Match,
-    Node,
-    Page,
-    SearchRequest,
-    TermScore,
-)
+from newsearch.engine import EngineWriter, Match, Node, Page, SearchRequest, TermScore
 from newsearch.engines.whoosh import ranking, safepickle, schema, searching, store
-from newsearch.engines.whoosh.reading import Reading, share_segment_files
-from newsearch.engines.whoosh.writing import WhooshWriter, private_segment_names
+from newsearch.engines.whoosh.reading import Reading, builtin_md5, share_segment_files
 from newsearch.errors import IndexIncompatibleError, IndexNotFoundError
 from newsearch.models import StoredArticle
+
+if TYPE_CHECKING:
+    from newsearch.engine_index import EngineStats, FileMark
 
 # What Whoosh raises when its files are truncated, overwritten or gone: damage, not a bug.
 DAMAGE = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, windex.IndexError)
@@ -49,7 +44,7 @@ class WhooshEngine:
         """Open the folder's live index (or, rebuilding, the index ``name`` under a held lock)."""
         safepickle.install()
         share_segment_files()
-        private_segment_names()
+        builtin_md5()
         self.folder = folder
         self.location = str(folder)
         self._held = lock_fd  # a rebuild holds the run lock for the index it builds
@@ -206,6 +201,8 @@ class WhooshEngine:
 
     def stats(self) -> EngineStats:
         """Counts, the sources by article count, and the date range."""
+        from newsearch.engine_index import EngineStats  # here: a search makes none
+
         with self._reading() as r:
             reader = r.searcher.reader()
             sources = {
@@ -276,7 +273,7 @@ class WhooshEngine:
                 if reader.has_deletions() and not _live(reader, "filekey", key):
                     continue
                 path, mark = schema.parse_filekey(_text(key))
-                out[path] = FileMark(mark.signature, mark.digest, _live(reader, "path", path))
+                out[path] = replace(mark, documents=_live(reader, "path", path))
             return out
 
     def stories(self) -> Iterator[tuple[str, str, bytes | None]]:
@@ -303,10 +300,13 @@ class WhooshEngine:
             store.remove_leftovers(self.folder, keep=self.name)
             yield fd
 
-    def writer(self, wait: float) -> WhooshWriter:
+    def writer(self, wait: float) -> EngineWriter:
         """A writing session."""
+        from newsearch.engines.whoosh import writing  # here: a query never writes (0.4 ms)
+
+        writing.private_segment_names()
         with self._damage():
-            return WhooshWriter(self._ix, wait, self.location)
+            return writing.WhooshWriter(self._ix, wait, self.location)
 
     def state_file(self, name: str) -> str:
         """A file beside the index for one of its caches (named after the live Whoosh index)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from math import log
 from typing import Any
 
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.query import Or, Query, Term
 
 from newsearch.engine import TermScore
@@ -89,6 +89,8 @@ def copies(searcher: Any, keys: Keys, docnum: int, allow: set[int] | None) -> in
 
 def facet_args() -> dict[str, Any]:
     """Whoosh ``groupedby`` arguments counting the matches per source, year and tag."""
+    from whoosh import sorting
+
     return {
         "groupedby": {
             name: sorting.FieldFacet(field, allow_overlap=name == "tag")

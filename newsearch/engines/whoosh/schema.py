@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from newsearch.engine import COMBINED, FileMark, IndexedDoc, combined_terms
+from newsearch.engine import COMBINED, combined_terms
 from newsearch.errors import IndexIncompatibleError
 from newsearch.indexer.analysis import SETTINGS, name_analyzer, news_analyzer
 from newsearch.indexer.terms import title_body_terms
 from newsearch.models import StoredArticle
+
+if TYPE_CHECKING:
+    from newsearch.engine_index import FileMark, IndexedDoc
 
 # Bump when the schema or the analysis changes in a way old indexes cannot be searched with.
 # 5: the fingerprint is stored with the article (the near-duplicate store is rebuilt from it)
@@ -102,6 +105,8 @@ def to_fields(doc: IndexedDoc) -> dict[str, Any]:
 def parse_filekey(key: str) -> tuple[str, FileMark]:
     """A filekey term back to its path and mark (a path may hold tabs; the rest never does)."""
     path, signature, digest = key.rsplit("\t", 2)
+    from newsearch.engine_index import FileMark  # here: a search reads no file keys
+
     return path, FileMark(signature, digest)
 
 

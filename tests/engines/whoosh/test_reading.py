@@ -3,6 +3,7 @@ Whoosh's copies, and no copy made."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import pickle
 import random
@@ -10,7 +11,7 @@ import random
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from whoosh.filedb import compound, structfile
+from whoosh.filedb import compound, filetables, structfile
 
 from newsearch import NewsIndex
 from newsearch.engines.whoosh import engine, reading
@@ -110,3 +111,17 @@ def test_views_answer_as_whooshs_copies_and_copy_nothing(corpus, monkeypatch):
     copied = _answers(NewsIndex.open(corpus.location))
     assert copies, "Whoosh's own BufferFile copies each file it opens"
     assert viewed == copied
+
+
+@given(st.binary(max_size=300))
+def test_the_builtin_md5_hashes_term_keys_as_hashlibs(key):
+    reading.builtin_md5()
+    assert filetables.md5 is not hashlib.md5
+    assert filetables.md5_hash(key) == int(hashlib.md5(key).hexdigest(), 16) & 0xFFFFFFFF
+
+
+def test_an_index_hashed_with_one_md5_answers_read_with_the_other(corpus, monkeypatch):
+    builtin = _answers(NewsIndex.open(corpus.location))  # written and read with _md5
+    monkeypatch.setattr(filetables, "md5", hashlib.md5)
+    monkeypatch.setattr(engine, "builtin_md5", lambda: None)
+    assert _answers(NewsIndex.open(corpus.location)) == builtin
