@@ -68,18 +68,27 @@ def _build(folder: Path, batches: list[list[IndexedDoc]], writer: type, hold: in
         if hold is not None:
             w._limit = hold
         for doc in batch:
-            w.add_document(**to_fields(doc))
+            w.update_document(**to_fields(doc))  # a repeated id deletes the committed one
         w.commit(optimize=True)  # one segment: earlier batches are merged into the last one
     return _segment_files(folder)
 
 
 @pytest.mark.parametrize(
     ("sizes", "hold"),
-    [([300], None), ([300], 500), ([120, 90, 150], None), ([1], None), ([0, 5], None)],
-    ids=["one-batch", "spilled-to-the-pool", "merged", "one-document", "empty-batch"],
+    [
+        ([(0, 300)], None),
+        ([(0, 300)], 500),
+        ([(0, 120), (1, 90), (2, 150)], None),
+        ([(0, 120), (0, 50), (2, 30)], None),
+        ([(0, 1)], None),
+        ([(0, 0), (1, 5)], None),
+    ],
+    ids=["one-batch", "spilled", "merged", "merged-with-deletions", "one-document", "empty"],
 )
 def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
-    batches = [_docs(n, seed) for seed, n in enumerate(sizes)]
+    # (seed, n): the same seed gives the same ids, so a later batch replaces earlier articles
+    # and the merge drops the deleted ones.
+    batches = [_docs(n, seed) for seed, n in sizes]
     theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
     ours = _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter, hold)
     assert ours.keys() == theirs.keys()

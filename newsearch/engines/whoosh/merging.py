@@ -1,0 +1,105 @@
+"""A segment's postings read a whole W3 block at a time, for merging it into a new segment.
+
+Whoosh merges through ``reader.iter_postings()``: a matcher per term and three method calls per
+posting, then its external-sort pool. Here each term's blocks are unpickled as they lie (ids,
+weights and values come out as tuples), the ids renumbered for the new segment, and the field
+lengths taken from one list per field; the bulk writer then re-blocks them
+(tests/engines/whoosh/test_bulkwrite.py: the merged segment is the bytes Whoosh's merge writes).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import pickle
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.system import unpack_int
+from whoosh.util.numeric import byte_to_length
+
+from newsearch.engines.whoosh import safepickle
+
+# (docnum, weight, encoded value, field length), as bulkwrite.Posting
+Posting = tuple[int, float, bytes, int]
+
+
+def segment_postings(
+    reader: Any, base: int, docmap: dict[int, int] | None, schema: Any
+) -> Iterator[tuple[tuple[str, bytes], list[Posting]]]:
+    """Every term of a segment in (field, term) order with its live postings renumbered:
+    ``base + docnum``, or ``docmap[docnum]`` when the segment has deletions."""
+    terms, perdoc = reader._terms, reader._perdoc
+    for name in sorted(terms._fieldmap):
+        if name not in schema:
+            continue
+        fixed = schema[name].format.fixed_value_size()
+        lengths = _lengths(perdoc, name)
+        for (field, tbytes), info in terms.items_from(name, b""):
+            if field != name:
+                break
+            ids, weights, values = _postings(terms._postfile, info, fixed)
+            kept = [lengths[d] if d < len(lengths) else 0 for d in ids]
+            if docmap is None:
+                new = [base + d for d in ids]
+                yield (name, tbytes), list(zip(new, weights, values, kept, strict=True))
+            else:
+                live = [
+                    (docmap[d], w, v, n)
+                    for d, w, v, n in zip(ids, weights, values, kept, strict=True)
+                    if d in docmap
+                ]
+                if live:
+                    yield (name, tbytes), live
+
+
+def _lengths(perdoc: Any, name: str) -> list[int]:
+    """The field's length of every document, as the lengths column gives it back (0: none)."""
+    column = perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+    if column is None:
+        return []
+    return [byte_to_length(b) if b else 0 for b in column]
+
+
+def _postings(
+    postfile: Any, info: Any, fixed: int | None
+) -> tuple[list[int], list[Any], list[bytes]]:
+    """One term's ids, weights and values, read block by block from the postings file."""
+    if info.is_inlined():
+        inlined = info.inlined_postings()
+        return list(inlined[0]), list(inlined[1]), [v or b"" for v in inlined[2]]
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps struct.unpack's tuple
+        (length,) = length
+    raw = io.BytesIO(postfile.get(offset, length))
+    if raw.read(4) != WHOOSH3_HEADER_MAGIC:
+        raise pickle.UnpicklingError(f"no postings header at offset {offset}")
+    ids: list[int] = []
+    weights: list[Any] = []
+    values: list[bytes] = []
+    last = False
+    while not last:
+        (size,) = unpack_int(raw.read(4))
+        last, size = size < 0, abs(size)
+        start = raw.tell()
+        count, _, _, compressed, _, _ = safepickle.load(raw)
+        data = raw.read(size - (raw.tell() - start))
+        if compressed:
+            data = zlib.decompress(data)
+        deltas, block_weights, block_values = safepickle.loads(data)
+        ids.extend(itertools.accumulate(deltas))
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if fixed is None or fixed < 0:
+            values.extend(block_values)
+        elif fixed == 0:
+            values.extend([b""] * count)
+        else:
+            values.extend(block_values[i : i + fixed] for i in range(0, len(block_values), fixed))
+    return ids, weights, values
