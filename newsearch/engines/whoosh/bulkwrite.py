@@ -4,11 +4,12 @@ Whoosh's own writer spends ~80% of indexing in per-posting Python: each posting 
 in an external-sort pool, sorted, read back, its field length looked up in the lengths column
 and passed through three method calls with type assertions into the block buffer (Reuters,
 21,578 articles: 2.8 M postings, 29 of the 64 profiled seconds in the flush alone). Here the
-postings of a term are appended to one list as documents arrive, and at commit each term's
-blocks are filled by slicing that list; the blocks, term infos and files are still written by
-Whoosh's own codec objects, so the segment is the one Whoosh would write
-(tests/engines/whoosh/test_bulkwrite.py compares every posting, term info and stored field).
-Merged segments and anything unusual (boosts, spelling, vectors) take Whoosh's own path.
+postings of a term are appended to one list as documents arrive, merged segments are read a
+block at a time (merging.py), and at commit each posting list is written as the W3 codec's
+blocks and term info, by slicing that list; the per-document files, the term table and the
+compound file are still Whoosh's. The segment is byte for byte the one Whoosh would write
+(tests/engines/whoosh/test_bulkwrite.py compares every file). Anything unusual (boosts,
+spelling, term vectors, another codec) takes Whoosh's own path.
 """
 
 from __future__ import annotations
