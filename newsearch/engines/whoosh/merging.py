@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import mmap
 import pickle
 import zlib
 from collections.abc import Iterator
@@ -24,6 +25,9 @@ from newsearch.engines.whoosh import safepickle
 
 # (docnum, weight, encoded value, field length), as bulkwrite.Posting
 Posting = tuple[int, float, bytes, int]
+# A merge reads all its segments at once, term by term: mapped pages read stayed resident, and
+# merging 23 segments of 5,000 Reuters articles took peak RSS from ~200 to 593 MB (file-backed).
+RELEASE_EVERY = 2000  # terms between releases: a few MB of pages per segment
 
 
 def segment_postings(
@@ -32,6 +36,7 @@ def segment_postings(
     """Every term of a segment in (field, term) order with its live postings renumbered:
     ``base + docnum``, or ``docmap[docnum]`` when the segment has deletions."""
     terms, perdoc = reader._terms, reader._perdoc
+    read = 0
     for name in sorted(terms._fieldmap):
         if name not in schema:
             continue
@@ -41,6 +46,9 @@ def segment_postings(
             if field != name:
                 break
             ids, weights, values = _postings(terms._postfile, info, fixed)
+            read += 1
+            if read % RELEASE_EVERY == 0:
+                release(reader)
             kept = [lengths[d] if d < len(lengths) else 0 for d in ids]
             if docmap is None:
                 new = [base + d for d in ids]
@@ -53,6 +61,13 @@ def segment_postings(
                 ]
                 if live:
                     yield (name, tbytes), live
+
+
+def release(reader: Any) -> None:
+    """Let go of the segment pages read so far: they stay in the page cache, not in our RSS."""
+    source = getattr(getattr(reader, "_storage", None), "_source", None)
+    if isinstance(source, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        source.madvise(mmap.MADV_DONTNEED)  # read-only and shared: re-read from the file
 
 
 def _lengths(perdoc: Any, name: str) -> list[int]:
