@@ -65,9 +65,12 @@ def segment_postings(
 
 def release(reader: Any) -> None:
     """Let go of the segment pages read so far: they stay in the page cache, not in our RSS."""
-    source = getattr(getattr(reader, "_storage", None), "_source", None)
-    if isinstance(source, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        source.madvise(mmap.MADV_DONTNEED)  # read-only and shared: re-read from the file
+    storage = getattr(reader, "_storage", None)
+    # A compound segment's reader reads through OverlayStorage(compound file, folder).
+    for part in (storage, getattr(storage, "a", None)):
+        source = getattr(part, "_source", None)
+        if isinstance(source, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+            source.madvise(mmap.MADV_DONTNEED)  # read-only and shared: re-read from the file
 
 
 def _lengths(perdoc: Any, name: str) -> list[int]:
