@@ -168,6 +168,9 @@ class BulkSegmentWriter(SegmentWriter):
             super().add_reader(reader)
             return
         self._check_state()
+        # The batch held here goes to Whoosh's pool (48 MB, then disk) first: held through the
+        # merge it was +66 MB of peak RSS at Reuters x10 (245 against 179 MB anonymous).
+        self._spill()
         base = self.docnum
         indexed = {n for n in reader.indexed_field_names() if n in self.schema}
         docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
