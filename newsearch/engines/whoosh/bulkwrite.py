@@ -31,10 +31,8 @@ from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from newsearch.engines.whoosh.merging import segment_postings
+from newsearch.engines.whoosh.merging import Posting, segment_postings
 
-# (docnum, weight, encoded value, field length as the lengths column gives it back)
-Posting = tuple[int, float, bytes, int]
 POOL_MB = 48  # Whoosh's pool while merging: below the ~85 MB a 5,000-article batch holds
 POSTING_BYTES = 130  # measured: a 4-tuple with a positions value, in its list (sys.getsizeof)
 # Most postings have one position. Its value is built from a cached head and a fresh tail: one

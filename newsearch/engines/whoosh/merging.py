@@ -23,7 +23,7 @@ from whoosh.util.numeric import byte_to_length
 
 from newsearch.engines.whoosh import safepickle
 
-# (docnum, weight, encoded value, field length), as bulkwrite.Posting
+# (docnum, weight, encoded value, field length as the lengths column gives it back)
 Posting = tuple[int, float, bytes, int]
 # A merge reads all its segments at once, term by term: mapped pages read stayed resident, and
 # merging 23 segments of 5,000 Reuters articles took peak RSS from ~200 to 593 MB (file-backed).
