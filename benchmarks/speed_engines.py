@@ -192,12 +192,18 @@ def byte_compile_newsearch() -> None:
     """Write the .pyc files of the newsearch the CLI imports, as pip does on install.
 
     compileall does not follow the symlinked sub-packages (indexer/, query/): each is named.
+    A strict editable install imports through a tree of links (build/__editable__...), and
+    Python looks for the .pyc beside the path it imported, so both the path as found (``-P``:
+    not from the current directory, as the CLI does not) and its real path are compiled. With
+    only the real one and PYTHONDONTWRITEBYTECODE=1, every fresh query compiled newsearch from
+    source: 112 ms instead of 82.
     """
     find = (
         "import importlib.util as u\n"
         "for m in ('newsearch', 'newsearch.indexer', 'newsearch.query'):\n"
         "    print(*u.find_spec(m).submodule_search_locations, sep='\\n')"
     )
-    where = subprocess.run([sys.executable, "-c", find], capture_output=True, text=True)
-    dirs = sorted({os.path.realpath(d) for d in where.stdout.split("\n") if d})
+    where = subprocess.run([sys.executable, "-P", "-c", find], capture_output=True, text=True)
+    found = [d for d in where.stdout.split("\n") if d]
+    dirs = sorted({*found, *(os.path.realpath(d) for d in found)})
     subprocess.run([sys.executable, "-m", "compileall", "-q", *dirs], capture_output=True)

@@ -118,13 +118,31 @@ def show_results(results: Any, as_json: bool) -> None:
 
 
 def run_query(index: str, text: str, as_json: bool, **options: Any) -> None:
-    """`newsearch query`: one search, rendered."""
+    """`newsearch query`: one search, rendered (answered by a `newsearch serve` on the index
+    when one runs: newsearch.forward)."""
+    from newsearch import forward
+
+    served = forward.query(index, text, options)
+    if served is not None:
+        show_served(served, as_json)
+        return
     from newsearch.api import NewsIndex
     from newsearch.models import SearchOptions
 
     with user_errors():
         search = SearchOptions(**options)
         show_results(NewsIndex.open(index).search(text, search), as_json)
+
+
+def show_served(data: dict[str, Any], as_json: bool) -> None:
+    """A running server's answer, rendered exactly as the same search done here."""
+    if as_json:
+        print_json(data)
+    else:
+        from newsearch import forward, render
+
+        with user_errors():
+            render.results(forward.results_from_dict(data))
 
 
 def run_index(

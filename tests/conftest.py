@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ from testdata import DATA, FIXTURES, ROOT, SEED, data_dir
 from newsearch import NewsIndex
 
 __all__ = ["DATA", "FIXTURES", "ROOT", "SEED", "data_dir"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_run_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # No test may hand its queries to a `newsearch serve` the developer has running.
+    os.environ["NEWSEARCH_RUN_DIR"] = str(tmp_path_factory.mktemp("run"))
 
 
 @pytest.fixture

@@ -170,6 +170,26 @@ def test_progress_line_shows_docs_per_second_and_eta(monkeypatch, capsys):
     assert "5/10 files (5.0 MB of 10.0 MB), 50 articles, 25 docs/s, ETA 2 s" in out
 
 
+def test_without_a_terminal_progress_is_a_plain_line_a_minute(monkeypatch):
+    import io
+
+    from newsearch import render
+
+    log = io.StringIO()  # not a terminal: a log file, a pipe
+    monkeypatch.setattr("sys.stderr", log)
+    clock = iter([0.0, 1.0, 59.0, 61.0, 100.0, 122.0, 130.0])
+    monkeypatch.setattr(render.time, "perf_counter", clock.__next__)
+    with render.progress("Indexing") as tick:
+        for done in range(6):
+            tick(IndexProgress(done, 10, done * 2**20, 10 * 2**20, done * 10))
+    lines = log.getvalue().split("\n")
+    assert lines == [
+        "Indexing: 2/10 files (2.0 MB of 10.0 MB), 20 articles, 0 docs/s, ETA 244 s",
+        "Indexing: 4/10 files (4.0 MB of 10.0 MB), 40 articles, 0 docs/s, ETA 183 s",
+        "",
+    ]
+
+
 def test_the_eta_counts_bytes_of_a_big_dump_not_files(tmp_path):
     # Before: 2,227 of 2,480 files done said "ETA 3 s" while one 21,578-record dump had 55 s
     # to go. Now a dump's chunks move the bytes done as they are read.

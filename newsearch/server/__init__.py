@@ -10,9 +10,13 @@ import os
 import signal
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-from newsearch import NewsearchError
+from newsearch import NewsearchError, forward
 from newsearch.server.app import LOOPBACK_NAMES, App, Request, Response, make_app
+
+if TYPE_CHECKING:
+    from newsearch.server import httpd
 
 __all__ = ["App", "Request", "Response", "make_app", "serve"]
 
@@ -52,15 +56,30 @@ def serve(
         app.index()  # open it now: the first search should not pay for it
     except NewsearchError as exc:
         log.warning("newsearch: %s; the API answers 503 until then. %s", exc, exc.hint)
+    key = _publish(app, server) if loopback else None  # after the open: queries find it warm
     try:
         while not stop.wait(0.5):
             pass
     finally:
         log.info("newsearch: stopping (finishing requests in flight)")
         server.stop()
+        if key:
+            forward.withdraw(app.path, key)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         log.info("newsearch: stopped")
+
+
+def _publish(app: App, server: httpd.Server) -> str | None:
+    # Where `newsearch query` on this index finds this server (newsearch.forward).
+    host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
+    try:
+        app.instance_key = forward.publish(app.path, str(host), int(port))
+    except OSError as exc:  # no writable run folder: queries are answered without it
+        log.warning("newsearch: cannot record this server for `newsearch query`: %s", exc)
+        return None
+    return app.instance_key
 
 
 def _hosts(host: str) -> frozenset[str]:

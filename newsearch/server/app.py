@@ -147,6 +147,9 @@ class App:
         self.allowed_hosts = allowed_hosts
         self._open_lock = threading.Lock()
         self.write_lock = threading.Lock()
+        # Set by serve(): a request that carries it gets it back (newsearch.forward's check
+        # that the answer comes from the server its record names).
+        self.instance_key: str | None = None
 
     @property
     def writable(self) -> bool:
@@ -201,6 +204,9 @@ class App:
             resp.headers.setdefault(name, value)
         if resp.content_type.startswith("text/html"):
             resp.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        key, given = self.instance_key, req.headers.get("x-newsearch-key", "")
+        if key and hmac.compare_digest(given.encode("utf-8", "replace"), key.encode("ascii")):
+            resp.headers["X-Newsearch-Key"] = key
         return resp
 
     def _answer(self, req: Request) -> Response:

@@ -31,7 +31,7 @@ from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from newsearch.engines.whoosh.merging import Posting, segment_postings
+from newsearch.engines.whoosh.merging import Posting, Releasing, segment_postings
 
 POOL_MB = 48  # Whoosh's pool while merging: below the ~85 MB a 5,000-article batch holds
 POSTING_BYTES = 130  # measured: a 4-tuple with a positions value, in its list (sys.getsizeof)
@@ -171,7 +171,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._spill()
         base = self.docnum
         indexed = {n for n in reader.indexed_field_names() if n in self.schema}
-        docmap = self.write_per_doc(set(self.schema.names()) | indexed, reader)
+        docmap = self.write_per_doc(set(self.schema.names()) | indexed, Releasing(reader))
         # A reader of our own: the merge policy closes its reader when this returns.
         segment = reader.segment()
         assert segment is not None  # a SegmentReader always has one

@@ -97,6 +97,25 @@ def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
     assert any(len(v) > 1000 for v in ours.values())  # something was written
 
 
+@pytest.mark.parametrize(("docs", "postings"), [(25, 2**40), (2**40, 8192)])
+def test_a_merge_lets_go_of_the_pages_it_has_read(tmp_path, monkeypatch, docs, postings):
+    from newsearch.engines.whoosh import merging
+
+    released = []
+    real = merging.release
+    monkeypatch.setattr(merging, "RELEASE_DOCS", docs)
+    monkeypatch.setattr(merging, "RELEASE_BYTES", postings)
+    monkeypatch.setattr(merging, "release", lambda r: (released.append(r), real(r)))
+    batches = [_docs(n, seed) for seed, n in [(0, 120), (1, 90), (2, 150)]]
+    theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
+    assert not released
+    assert _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter) == theirs
+    if docs == 25:  # stored documents: 120 merged (4 releases, 1 at the end), then 210 (8, 1)
+        assert len(released) == 14
+    else:  # ~370 KB of postings read in the two merges (45 releases), and 2 at stored ends
+        assert len(released) > 2 + 30
+
+
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
     docs = _docs(40, 7)
     fields = [to_fields(d) for d in docs]
