@@ -295,7 +295,10 @@ def serve_cmd(
         ),
     ] = None,
 ) -> None:
-    """Serve the search page and the HTTP JSON API (OpenAPI at /openapi.json) until Ctrl-C."""
+    """Serve the search page and the HTTP JSON API (OpenAPI at /openapi.json) until Ctrl-C.
+
+    While it runs, `newsearch query` on this index asks it (NEWSEARCH_NO_SERVER=1: not).
+    """
     from newsearch.server import serve
 
     with user_errors():

@@ -19,7 +19,7 @@ import itertools
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from operator import itemgetter, sub
 from pickle import dumps
 from typing import Any
@@ -31,7 +31,7 @@ from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
-from newsearch.engines.whoosh.merging import Posting, Releasing, segment_postings
+from newsearch.engines.whoosh.merging import Posting, Releasing, release, segment_postings
 
 POOL_MB = 48  # Whoosh's pool while merging: below the ~85 MB a 5,000-article batch holds
 POSTING_BYTES = 130  # measured: a 4-tuple with a positions value, in its list (sys.getsizeof)
@@ -155,6 +155,17 @@ class BulkSegmentWriter(SegmentWriter):
                 terms[key] = sorted([*terms.get(key, []), *postings], key=itemgetter(0))
             yield from (((name, t), terms[t]) for t in sorted(terms))
 
+    def searcher(self, **kwargs: Any) -> Any:
+        """Whoosh's searcher over the committed segments (update_document looks ids up in it),
+        with the pages that opening its segments read let go of: a lookup needs a few of them,
+        and the searcher lives for the whole batch (~1.1 MB per segment at Reuters x3)."""
+        opened = self._searcher is None
+        searcher = super().searcher(**kwargs)
+        if opened or kwargs:
+            for leaf, _ in searcher.reader().leaf_readers():
+                release(leaf)
+        return searcher
+
     def add_reader(self, reader: Any) -> None:
         """Merge a segment in: its documents Whoosh's way, its postings block by block at the
         commit (Whoosh's way, one posting at a time through its pool, was ~60% of indexing at
@@ -176,6 +187,9 @@ class BulkSegmentWriter(SegmentWriter):
         segment = reader.segment()
         assert segment is not None  # a SegmentReader always has one
         own = SegmentReader(self.storage, self.schema, segment)
+        # Opening it read ~16 MB of a 5,000-article segment's pages, held until its postings
+        # are read at the commit: a merge of ~25 segments at Reuters x10 held ~50 MB of them.
+        release(own)
         self._merging.append((own, base, docmap))
         self._added = True
 
@@ -200,7 +214,9 @@ class BulkSegmentWriter(SegmentWriter):
         pooled = bool(self.pool.current or self.pool.runs)
         pdr = self.per_document_reader() if pooled and self.codec.length_stats else None
         # In docnum order: spilled and pooled postings, held ones, then each merged segment's.
-        streams = [_grouped(self.pool.iter_postings(), pdr)] if pooled else []
+        streams: list[Iterator[tuple[Any, Iterable[Posting]]]] = []
+        if pooled:
+            streams.append(_grouped(self.pool.iter_postings(), pdr))
         streams.append(self._held_terms())
         streams += [segment_postings(r, at, docmap, self.schema) for r, at, docmap in self._merging]
         merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
@@ -225,16 +241,25 @@ def _grouped(items: Iterator[tuple[Any, ...]], pdr: Any) -> Iterator[tuple[Any, 
         )
 
 
-def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, list[Posting]]]) -> None:
-    """Write terms in order through Whoosh's field writer, each posting list in one go."""
+def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, Iterable[Posting]]]) -> None:
+    """Write terms in order through Whoosh's field writer, each posting list a block at a time.
+
+    A term's parts come in docnum order (pooled and held postings, then each merged segment's,
+    which are lazy), but for a boosted document's pooled postings, sorted here.
+    """
     field = None
     for (name, tbytes), group in itertools.groupby(terms, key=itemgetter(0)):
         parts = [ps for _, ps in group]
-        postings = parts[0]
+        postings: Iterator[Posting] = iter(parts[0])
         if len(parts) > 1:  # the term in several streams (pooled, held, merged segments)
-            postings = list(itertools.chain(*parts))
-            if any(a[-1][0] > b[0][0] for a, b in itertools.pairwise(parts)):
-                postings.sort(key=itemgetter(0))  # a boosted document's pooled postings
+            held = [p for p in parts if isinstance(p, list)]
+            if any(a[-1][0] > b[0][0] for a, b in itertools.pairwise(p for p in held if p)):
+                postings = iter(sorted(itertools.chain(*parts), key=itemgetter(0)))
+            else:
+                postings = itertools.chain(*parts)
+        first = list(itertools.islice(postings, 1))
+        if not first:
+            continue  # every posting of a merged term was deleted: Whoosh writes no term
         if name != field:
             if field is not None:
                 fw.finish_field()
@@ -243,25 +268,31 @@ def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, list[Posting]]
         pw = fw._postwriter
         if pw._byteids or pw._inlinelimit > 1:  # not the W3 codec's postings: one at a time
             fw.start_term(tbytes)
-            for docnum, weight, vbytes, length in postings:
+            for docnum, weight, vbytes, length in itertools.chain(first, postings):
                 fw.add(docnum, weight, vbytes, length)
             fw.finish_term()
         else:
-            _write_postings(fw, pw, tbytes, postings)
+            _write_postings(fw, pw, tbytes, first, postings)
     if field is not None:
         fw.finish_field()
 
 
-def _write_postings(fw: Any, pw: Any, tbytes: bytes, postings: list[Posting]) -> None:
-    """One term's postings as the W3 codec's blocks, and its term info: what add_posting,
-    _write_block, finish_postings and finish_term write, one block at a time, not one posting."""
+def _write_postings(
+    fw: Any, pw: Any, tbytes: bytes, first: list[Posting], rest: Iterator[Posting]
+) -> None:
+    """One term's postings (the first ones, then the rest) as the W3 codec's blocks, and its
+    term info: what add_posting, _write_block, finish_postings and finish_term write, one
+    block at a time, not one posting."""
     postfile, limit, level = pw._postfile, pw._blocklimit, pw._compression
     fixed = fw._fieldobj.format.fixed_value_size()
     info = W3TermInfo()
     start = postfile.tell()
     postfile.write(WHOOSH3_HEADER_MAGIC)
-    for at in range(0, len(postings), limit):
-        ids, weights, values, lengths = zip(*postings[at : at + limit], strict=True)
+    blocks = _chunks(itertools.chain(first, rest), limit)
+    block = next(blocks, None)
+    while block is not None:
+        following = next(blocks, None)  # the last block's size is written negative
+        ids, weights, values, lengths = zip(*block, strict=True)
         kept = array("f", weights)  # the block holds float32 weights, and sums those
         scored = [n for n in lengths if n]
         minlen = min(scored) if scored else None
@@ -293,8 +324,14 @@ def _write_postings(fw: Any, pw: Any, tbytes: bytes, postings: list[Posting]) ->
         head = (len(ids), ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen))
         head_bytes = dumps(head, 2)
         size = len(head_bytes) + len(data)
-        postfile.write(pack_int(size if at + limit < len(postings) else -size))
+        postfile.write(pack_int(size if following is not None else -size))
         postfile.write(head_bytes)
         postfile.write(data)
+        block = following
     info.set_extent(start, postfile.tell() - start)
     fw._tindex.add(pack_ushort(fw._fieldid) + tbytes, info.to_bytes())
+
+
+def _chunks(postings: Iterator[Posting], size: int) -> Iterator[list[Posting]]:
+    while chunk := list(itertools.islice(postings, size)):
+        yield chunk

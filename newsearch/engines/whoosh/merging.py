@@ -27,18 +27,23 @@ from newsearch.engines.whoosh import safepickle
 Posting = tuple[int, float, bytes, int]
 # A merge reads all its segments at once, term by term: mapped pages read stayed resident, and
 # merging 23 segments of 5,000 Reuters articles took peak RSS from ~200 to 593 MB (file-backed).
-# Postings bytes read from a segment between releases of its pages. A merge reads all its
-# segments at once; every 2,000 terms, each of them held ~2 MB, so a merge of ~25 segments at
-# Reuters x10 held 62 MB of file pages (the indexing peak: 237 MB, 184 of them anonymous).
-RELEASE_BYTES = 256 * 1024
+# Released every 2,000 terms, each segment still held ~2 MB: 62 MB of file pages at Reuters x10.
+# Now every RELEASE_BYTES of postings (and term entries) read from it: 12.1 -> 8.7 MB at x3.
+RELEASE_BYTES = 64 * 1024
 RELEASE_DOCS = 2000  # stored documents between releases: ~2 MB of Reuters articles
 
 
 def segment_postings(
     reader: Any, base: int, docmap: dict[int, int] | None, schema: Any
-) -> Iterator[tuple[tuple[str, bytes], list[Posting]]]:
+) -> Iterator[tuple[tuple[str, bytes], Iterator[Posting]]]:
     """Every term of a segment in (field, term) order with its live postings renumbered:
-    ``base + docnum``, or ``docmap[docnum]`` when the segment has deletions."""
+    ``base + docnum``, or ``docmap[docnum]`` when the segment has deletions.
+
+    A term's postings come lazily, a block at a time (read them before the next term's): held
+    as one list, a word in most of 1M articles was ~100 MB at the last merge, and the peak RSS
+    of indexing them grew with the corpus (618 MB at 1.08M Reuters articles, 180 at 21,577).
+    With deletions a term may have none left: the writer skips it.
+    """
     terms, perdoc = reader._terms, reader._perdoc
     read = 0  # bytes since the last release
     for name in sorted(terms._fieldmap):
@@ -49,23 +54,29 @@ def segment_postings(
         for (field, tbytes), info in terms.items_from(name, b""):
             if field != name:
                 break
-            ids, weights, values = _postings(terms._postfile, info, fixed)
             read += _extent(info)[1] + 64  # and about a term's entry in the term table
             if read >= RELEASE_BYTES:
                 release(reader)
                 read = 0
-            kept = [lengths[d] if d < len(lengths) else 0 for d in ids]
-            if docmap is None:
-                new = [base + d for d in ids]
-                yield (name, tbytes), list(zip(new, weights, values, kept, strict=True))
-            else:
-                live = [
-                    (docmap[d], w, v, n)
-                    for d, w, v, n in zip(ids, weights, values, kept, strict=True)
-                    if d in docmap
-                ]
-                if live:
-                    yield (name, tbytes), live
+            blocks = _blocks(terms._postfile, info, fixed)
+            yield (name, tbytes), _renumbered(blocks, lengths, base, docmap)
+
+
+def _renumbered(
+    blocks: Iterator[tuple[list[int], list[Any], list[bytes]]],
+    lengths: list[int],
+    base: int,
+    docmap: dict[int, int] | None,
+) -> Iterator[Posting]:
+    n = len(lengths)
+    for ids, weights, values in blocks:
+        kept = [lengths[d] if d < n else 0 for d in ids]
+        if docmap is None:
+            yield from zip([base + d for d in ids], weights, values, kept, strict=True)
+        else:
+            for d, w, v, k in zip(ids, weights, values, kept, strict=True):
+                if d in docmap:
+                    yield docmap[d], w, v, k
 
 
 class Releasing:
@@ -117,20 +128,18 @@ def _extent(info: Any) -> tuple[int, int]:
     return int(offset), int(length)
 
 
-def _postings(
+def _blocks(
     postfile: Any, info: Any, fixed: int | None
-) -> tuple[list[int], list[Any], list[bytes]]:
-    """One term's ids, weights and values, read block by block from the postings file."""
+) -> Iterator[tuple[list[int], list[Any], list[bytes]]]:
+    """One term's ids, weights and values, a block at a time from the postings file."""
     if info.is_inlined():
         inlined = info.inlined_postings()
-        return list(inlined[0]), list(inlined[1]), [v or b"" for v in inlined[2]]
+        yield list(inlined[0]), list(inlined[1]), [v or b"" for v in inlined[2]]
+        return
     offset, length = _extent(info)
     raw = io.BytesIO(postfile.get(offset, length))
     if raw.read(4) != WHOOSH3_HEADER_MAGIC:
         raise pickle.UnpicklingError(f"no postings header at offset {offset}")
-    ids: list[int] = []
-    weights: list[Any] = []
-    values: list[bytes] = []
     last = False
     while not last:
         (size,) = unpack_int(raw.read(4))
@@ -141,17 +150,17 @@ def _postings(
         if compressed:
             data = zlib.decompress(data)
         deltas, block_weights, block_values = safepickle.loads(data)
-        ids.extend(itertools.accumulate(deltas))
+        ids = list(itertools.accumulate(deltas))
         if block_weights is None:
-            weights.extend([1.0] * count)
+            weights: list[Any] = [1.0] * count
         elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
+            weights = [block_weights] * count
         else:
-            weights.extend(block_weights)
+            weights = list(block_weights)
         if fixed is None or fixed < 0:
-            values.extend(block_values)
+            values = list(block_values)
         elif fixed == 0:
-            values.extend([b""] * count)
+            values = [b""] * count
         else:
-            values.extend(block_values[i : i + fixed] for i in range(0, len(block_values), fixed))
-    return ids, weights, values
+            values = [block_values[i : i + fixed] for i in range(0, len(block_values), fixed)]
+        yield ids, weights, values

@@ -26,7 +26,8 @@ VOCABULARY = (
 WORDS = VOCABULARY.split()
 
 
-def _docs(n: int, seed: int) -> list[IndexedDoc]:
+def _docs(seed: int, n: int, ids: int | None = None) -> list[IndexedDoc]:
+    """n random articles; with ``ids``, under that seed's ids (replacing its articles)."""
     rng = random.Random(seed)
     docs = []
     for i in range(n):
@@ -43,7 +44,8 @@ def _docs(n: int, seed: int) -> list[IndexedDoc]:
             site="example.com" if i % 2 else "",
             url=f"https://example.com/{i}",
         )
-        docs.append(indexed_doc(RawDoc(f"d{seed}-{i}", f"/feeds/{seed}.jsonl", "text", ""), art))
+        doc_id = f"d{seed if ids is None else ids}-{i}"
+        docs.append(indexed_doc(RawDoc(doc_id, f"/feeds/{seed}.jsonl", "text", ""), art))
     return docs
 
 
@@ -80,15 +82,20 @@ def _build(folder: Path, batches: list[list[IndexedDoc]], writer: type, hold: in
         ([(0, 300)], 500),
         ([(0, 120), (1, 90), (2, 150)], None),
         ([(0, 120), (0, 50), (2, 30)], None),
+        ([(0, 120), (5, 120, 0), (3, 40)], None),
         ([(0, 1)], None),
         ([(0, 0), (1, 5)], None),
     ],
-    ids=["one-batch", "spilled", "merged", "merged-with-deletions", "one-document", "empty"],
+    ids=[
+        *("one-batch", "spilled", "merged", "merged-with-deletions", "merged-all-deleted"),
+        *("one-document", "empty"),
+    ],
 )
 def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
-    # (seed, n): the same seed gives the same ids, so a later batch replaces earlier articles
-    # and the merge drops the deleted ones.
-    batches = [_docs(n, seed) for seed, n in sizes]
+    # (seed, n[, ids]): the same seed (or ids) gives the same ids, so a later batch replaces
+    # earlier articles and the merge drops the deleted ones; "merged-all-deleted" replaces all
+    # of the first batch from another file, so its path term has no live posting left.
+    batches = [_docs(*size) for size in sizes]
     theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
     ours = _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter, hold)
     assert ours.keys() == theirs.keys()
@@ -106,7 +113,7 @@ def test_a_merge_lets_go_of_the_pages_it_has_read(tmp_path, monkeypatch, docs, p
     monkeypatch.setattr(merging, "RELEASE_DOCS", docs)
     monkeypatch.setattr(merging, "RELEASE_BYTES", postings)
     monkeypatch.setattr(merging, "release", lambda r: (released.append(r), real(r)))
-    batches = [_docs(n, seed) for seed, n in [(0, 120), (1, 90), (2, 150)]]
+    batches = [_docs(seed, n) for seed, n in [(0, 120), (1, 90), (2, 150)]]
     theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
     assert not released
     assert _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter) == theirs
@@ -117,7 +124,7 @@ def test_a_merge_lets_go_of_the_pages_it_has_read(tmp_path, monkeypatch, docs, p
 
 
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
-    docs = _docs(40, 7)
+    docs = _docs(7, 40)
     fields = [to_fields(d) for d in docs]
     for f in fields[::5]:
         f["_title_boost"] = 2.0
