@@ -81,6 +81,7 @@ class BulkSegmentWriter(SegmentWriter):
         self._terms: dict[str, dict[bytes, list[Posting]]] = {}  # Whoosh's own items
         self._words: dict[str, dict[str, list[Posting]]] = {}  # term lists, by text
         self._merging: list[tuple[Any, int, dict[int, int] | None]] = []  # segments merged in
+        self._late = False  # documents added after a merge: numbered after its documents
         self._held = 0
         self._limit = limitmb * 2**20 // POSTING_BYTES
         # Whoosh's pool only sorts merged segments (and spills): with the whole budget it
@@ -89,6 +90,7 @@ class BulkSegmentWriter(SegmentWriter):
 
     def add_document(self, **fields: Any) -> None:
         """Add one document, as Whoosh's add_document does."""
+        self._late = self._late or bool(self._merging)
         if not self._plain or any(n[:1] == "_" and n.endswith("_boost") for n in fields):
             super().add_document(**fields)
             return
@@ -218,7 +220,12 @@ class BulkSegmentWriter(SegmentWriter):
         if pooled:
             streams.append(_grouped(self.pool.iter_postings(), pdr))
         streams.append(self._held_terms())
-        streams += [segment_postings(r, at, docmap, self.schema) for r, at, docmap in self._merging]
+        merges: list[Iterator[tuple[Any, Iterable[Posting]]]] = [
+            segment_postings(r, at, docmap, self.schema) for r, at, docmap in self._merging
+        ]
+        if self._late:  # postings held that follow a merged segment's: _write_terms sorts lists
+            merges = [((key, list(postings)) for key, postings in m) for m in merges]
+        streams += merges
         merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
         try:
             _write_terms(self.fieldwriter, self.schema, merged)
@@ -252,8 +259,9 @@ def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, Iterable[Posti
         parts = [ps for _, ps in group]
         postings: Iterator[Posting] = iter(parts[0])
         if len(parts) > 1:  # the term in several streams (pooled, held, merged segments)
-            held = [p for p in parts if isinstance(p, list)]
-            if any(a[-1][0] > b[0][0] for a, b in itertools.pairwise(p for p in held if p)):
+            # Merged segments' lazy parts follow the lists in docnum order (see _late).
+            held = [p for p in parts if isinstance(p, list) and p]
+            if any(a[-1][0] > b[0][0] for a, b in itertools.pairwise(held)):
                 postings = iter(sorted(itertools.chain(*parts), key=itemgetter(0)))
             else:
                 postings = itertools.chain(*parts)

@@ -123,6 +123,29 @@ def test_a_merge_lets_go_of_the_pages_it_has_read(tmp_path, monkeypatch, docs, p
         assert len(released) > 2 + 30
 
 
+def test_documents_added_after_a_merge_are_written_in_their_order(tmp_path):
+    from whoosh.reading import SegmentReader
+
+    def build(folder: Path, writer: type) -> dict[str, bytes]:
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        w = writer(ix)
+        for doc in _docs(0, 80):
+            w.add_document(**to_fields(doc))
+        w.commit()
+        (segment,) = ix._segments()
+        w = writer(ix)
+        w.add_reader(SegmentReader(ix.storage, ix.schema, segment))  # numbered 0..79
+        for doc in _docs(1, 60):  # 80..139: after the merged segment's documents
+            w.add_document(**to_fields(doc))
+        w.commit(mergetype=lambda writer, segments: [])  # the merged-in original is dropped
+        return _segment_files(folder)
+
+    assert build(tmp_path / "bulk", bulkwrite.BulkSegmentWriter) == build(
+        tmp_path / "whoosh", SegmentWriter
+    )
+
+
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
     docs = _docs(7, 40)
     fields = [to_fields(d) for d in docs]
