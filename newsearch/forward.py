@@ -96,9 +96,7 @@ def _alive(pid: Any) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, but another user's: not a server of ours
+    except (ProcessLookupError, PermissionError):  # gone, or another user's: not ours
         return False
     return True
 
@@ -151,10 +149,10 @@ def ask(host: str, port: int, key: str, params: Mapping[str, Any]) -> dict[str, 
     except OSError:
         return None
     head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    if len(lines[0].split()) < 2 or lines[0].split()[1] != "200":
+    status, *lines = head.decode("latin-1").split("\r\n")
+    if status.split()[1:2] != ["200"]:
         return None
-    headers = dict(line.lower().split(":", 1) for line in lines[1:] if ":" in line)
+    headers = dict(line.lower().split(":", 1) for line in lines if ":" in line)
     headers = {k: v.strip() for k, v in headers.items()}
     if headers.get("x-newsearch-key") != key.lower():
         return None
@@ -175,9 +173,7 @@ def query(
         return None
     params = search_params(text, options)
     server = server_for(index, environ) if params is not None else None
-    if server is None or params is None:
-        return None
-    return ask(*server, params)
+    return ask(*server, params) if server and params else None
 
 
 def _when(text: str | None) -> datetime | None:
