@@ -123,7 +123,12 @@ def test_a_killed_rebuild_leaves_the_old_index_live_and_its_leftovers_are_cleane
             for i in range(3000)
         )
     )
+
+    def builds() -> set[str]:
+        return {m[1] for p in target.iterdir() if (m := store._OURS.match(p.name))} - {"MAIN"}
+
     for _ in range(3):
+        before = builds()
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -140,18 +145,18 @@ def test_a_killed_rebuild_leaves_the_old_index_live_and_its_leftovers_are_cleane
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not any(
-            p.name.startswith("_R") for p in target.iterdir()
-        ):
+        # Wait for this build's own files: the last build's leftovers are there from the start,
+        # and a kill between their removal and the new index's first file left none (seen once).
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not builds() - before:
             time.sleep(0.02)
+        assert builds() - before, "the rebuild wrote no file in 60 s"
         time.sleep(0.3)
         proc.kill()
         proc.wait()
         # The old index is what is live, whatever the moment of the kill.
         assert NewsIndex.open(target).search("Lavrov").total == 1
-    names = {store._OURS.match(p.name)[1] for p in target.iterdir() if store._OURS.match(p.name)}
-    assert len(names) > 1  # the killed builds left files behind ...
+    assert builds()  # the killed builds left files behind ...
     NewsIndex.open(target).add_files([seed])
     names = {store._OURS.match(p.name)[1] for p in target.iterdir() if store._OURS.match(p.name)}
     assert names == {"MAIN"}  # ... which the next run deleted
