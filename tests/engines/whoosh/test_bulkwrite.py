@@ -146,6 +146,27 @@ def test_documents_added_after_a_merge_are_written_in_their_order(tmp_path):
     )
 
 
+def test_replacing_looks_ids_up_without_mapping_the_segments(tmp_path):
+    ix = index.create_in(str(tmp_path), build_schema())
+    for seed in (0, 1):  # two committed segments
+        w = bulkwrite.BulkSegmentWriter(ix)
+        for doc in _docs(seed, 30):
+            w.add_document(**to_fields(doc))
+        w.commit(mergetype=lambda writer, segments: segments)  # kept apart, not merged
+    w = bulkwrite.BulkSegmentWriter(ix)
+    for doc in _docs(9, 5, ids=1):  # d1-0 .. d1-4 again: each replaces a committed one
+        w.update_document(**to_fields(doc))
+    leaves = [leaf for leaf, _ in w.searcher().reader().leaf_readers()]
+    assert len(leaves) == 2
+    # Read through the file: a mapped term table stayed mapped, ~100 KB a lookup per segment.
+    # (A compound segment reads through OverlayStorage(its compound file, the folder).)
+    assert all(leaf._storage.a._source is None for leaf in leaves)
+    w.commit(mergetype=lambda writer, segments: segments)
+    with ix.searcher() as s:
+        assert s.doc_count() == 60
+        assert [f["id"] for f in s.documents(id="d1-0")] == ["d1-0"]
+
+
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
     docs = _docs(7, 40)
     fields = [to_fields(d) for d in docs]
