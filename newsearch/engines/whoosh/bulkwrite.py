@@ -166,6 +166,9 @@ class BulkSegmentWriter(SegmentWriter):
         lookups of Reuters x3 (Bloom filter false positives) kept ~10 MB of 12 segments mapped
         (peak RSS 199 against 188 MB with none), ~40 MB of 21 segments at x10. A lookup over 12
         segments costs ~115 us this way against ~80 mapped (/tmp/m2/lookups.py)."""
+        # Only a folder that Whoosh maps is reopened (RamStorage has a folder too: "").
+        if type(self.storage) is not FileStorage or not self.storage.supports_mmap:
+            return super().reader(reuse=reuse)
         self._check_state()
         plain = FileStorage(self.storage.folder, supports_mmap=False, readonly=True)
         return FileIndex._reader(plain, self.schema, self.segments, self.generation, reuse=reuse)

@@ -167,6 +167,19 @@ def test_replacing_looks_ids_up_without_mapping_the_segments(tmp_path):
         assert [f["id"] for f in s.documents(id="d1-0")] == ["d1-0"]
 
 
+def test_an_index_in_memory_replaces_through_its_own_storage():
+    from whoosh.filedb.filestore import RamStorage
+
+    ix = RamStorage().create_index(build_schema())
+    for seed in (0, 0):  # the second batch replaces every article of the first
+        w = bulkwrite.BulkSegmentWriter(ix)
+        for doc in _docs(seed, 10):
+            w.update_document(**to_fields(doc))
+        w.commit(mergetype=lambda writer, segments: segments)
+    with ix.searcher() as s:
+        assert s.doc_count() == 10 and s.doc_count_all() == 20
+
+
 def test_boosted_documents_take_whooshs_own_path(tmp_path):
     docs = _docs(7, 40)
     fields = [to_fields(d) for d in docs]
