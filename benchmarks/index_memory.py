@@ -7,9 +7,8 @@ report() that ends a run once added 300 MB in 0.2 s at Reuters x3). RssAnon and 
 sampled from /proc every --interval seconds: speed.py reports ru_maxrss, which cannot tell the
 segments Whoosh maps while merging from memory the process holds; at each new RssFile peak the
 child's /proc/PID/smaps says how much of it is the index's own files (the rest is libraries).
-Only the indexing process is
-measured, not its extraction workers. The child imports newsearch as this interpreter would from
-a neutral folder: set PYTHONPATH to measure a worktree.
+Only the indexing process is measured, not its extraction workers. The child imports newsearch
+as this interpreter would from a neutral folder: set PYTHONPATH to measure a worktree.
 """
 
 from __future__ import annotations

@@ -160,13 +160,13 @@ class BulkSegmentWriter(SegmentWriter):
             yield from (((name, t), terms[t]) for t in sorted(terms))
 
     def reader(self, reuse: Any = None, **kwargs: Any) -> Any:
-        """The committed segments, as the searcher update_document looks ids up in reads them:
-        with file reads, not Whoosh's mmap. A lookup touches a page or two of each segment's
-        term table at random, and the kernel maps ~100 KB around each page touched: the 137
-        lookups of Reuters x3 (Bloom filter false positives) kept ~10 MB of 12 segments mapped
-        (peak RSS 199 against 188 MB with none), ~40 MB of 21 segments at x10. A lookup over 12
-        segments costs ~115 us this way against ~80 mapped (/tmp/m2/lookups.py)."""
-        # Only a folder that Whoosh maps is reopened (RamStorage has a folder too: "").
+        """The committed segments, read through the file rather than Whoosh's mmap."""
+        # update_document's searcher is the one user. Each id lookup touches a page or two of
+        # every segment's term table at random, and the kernel maps ~100 KB around each page
+        # touched: the 137 lookups of Reuters x3 (Bloom filter false positives) kept ~10 MB of
+        # 12 segments mapped (peak RSS 199 against 188 MB with none), ~40 MB of 21 at x10. A
+        # lookup over 12 segments costs ~115 us this way, ~80 mapped. (kwargs: IndexWriter's
+        # signature.) Only a folder Whoosh maps is reopened: RamStorage has a folder too, "".
         if type(self.storage) is not FileStorage or not self.storage.supports_mmap:
             return super().reader(reuse=reuse)
         self._check_state()
