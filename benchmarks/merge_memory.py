@@ -36,7 +36,7 @@ def say(event, **more):
     mb = {k: int(st[k].split()[0]) // 1024 for k in ("RssAnon", "RssFile", "VmHWM")}
     print(json.dumps({"event": event, "s": time.perf_counter() - t0, **mb, **more}), flush=True)
 
-write_terms = bulkwrite._write_terms
+write_terms = bulkwrite.write_terms
 def logged(fw, schema, terms):
     def each():
         field = None
@@ -46,7 +46,7 @@ def logged(fw, schema, terms):
                 say("term", field=field, n=i)
             yield key, postings
     write_terms(fw, schema, each())
-bulkwrite._write_terms = logged
+bulkwrite.write_terms = logged
 
 ix = windex.open_dir(folder, indexname=name)
 say("open", segments=len(ix._segments()), docs=ix.doc_count_all())

@@ -6,33 +6,32 @@ and passed through three method calls with type assertions into the block buffer
 21,578 articles: 2.8 M postings, 29 of the 64 profiled seconds in the flush alone). Here the
 postings of a term are appended to one list as documents arrive, merged segments are read a
 block at a time (merging.py), and at commit each posting list is written as the W3 codec's
-blocks and term info, by slicing that list; the per-document files, the term table and the
-compound file are still Whoosh's. The segment is byte for byte the one Whoosh would write
-(tests/engines/whoosh/test_bulkwrite.py compares every file). Anything unusual (boosts,
-spelling, term vectors, another codec) takes Whoosh's own path.
+blocks and term info, by slicing that list (blocks.py); the per-document files, the term table
+(with compact buckets: termtable.py) and the compound file are still Whoosh's. The segment is
+byte for byte the one Whoosh would write (tests/engines/whoosh/test_bulkwrite.py compares every
+file). Anything unusual (boosts, spelling, term vectors, another codec) takes Whoosh's own path.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-import zlib
-from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from operator import itemgetter, sub
+from operator import itemgetter
 from pickle import dumps
 from typing import Any
 
-from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE, WHOOSH3_HEADER_MAGIC, W3Codec, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Frequency, Positions
 from whoosh.index import FileIndex
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_int, pack_uint, pack_ushort
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from newsearch.engines.whoosh.blocks import write_terms
 from newsearch.engines.whoosh.merging import Posting, Releasing, release, segment_postings
 from newsearch.engines.whoosh.termtable import compact_term_table
 
@@ -230,12 +229,12 @@ class BulkSegmentWriter(SegmentWriter):
         merges: list[Iterator[tuple[Any, Iterable[Posting]]]] = [
             segment_postings(r, at, docmap, self.schema) for r, at, docmap in self._merging
         ]
-        if self._late:  # postings held that follow a merged segment's: _write_terms sorts lists
+        if self._late:  # held postings that follow a merged segment's: write_terms sorts lists
             merges = [((key, list(postings)) for key, postings in m) for m in merges]
         streams += merges
         merged = heapq.merge(*streams, key=itemgetter(0)) if len(streams) > 1 else streams[0]
         try:
-            _write_terms(self.fieldwriter, self.schema, merged)
+            write_terms(self.fieldwriter, self.schema, merged)
         finally:
             for r, _, _ in self._merging:
                 r.close()
@@ -253,100 +252,3 @@ def _grouped(items: Iterator[tuple[Any, ...]], pdr: Any) -> Iterator[tuple[Any, 
             (name, tbytes),
             [(d, w, v or b"", dfl(d) or 0) for _, _, d, w, v in group],
         )
-
-
-def _write_terms(fw: Any, schema: Any, terms: Iterator[tuple[Any, Iterable[Posting]]]) -> None:
-    """Write terms in order through Whoosh's field writer, each posting list a block at a time.
-
-    A term's parts come in docnum order (pooled and held postings, then each merged segment's,
-    which are lazy), but for a boosted document's pooled postings, sorted here.
-    """
-    field = None
-    for (name, tbytes), group in itertools.groupby(terms, key=itemgetter(0)):
-        parts = [ps for _, ps in group]
-        postings: Iterator[Posting] = iter(parts[0])
-        if len(parts) > 1:  # the term in several streams (pooled, held, merged segments)
-            # Merged segments' lazy parts follow the lists in docnum order (see _late).
-            held = [p for p in parts if isinstance(p, list) and p]
-            if any(a[-1][0] > b[0][0] for a, b in itertools.pairwise(held)):
-                postings = iter(sorted(itertools.chain(*parts), key=itemgetter(0)))
-            else:
-                postings = itertools.chain(*parts)
-        first = list(itertools.islice(postings, 1))
-        if not first:
-            continue  # every posting of a merged term was deleted: Whoosh writes no term
-        if name != field:
-            if field is not None:
-                fw.finish_field()
-            fw.start_field(name, schema[name])
-            field = name
-        pw = fw._postwriter
-        if pw._byteids or pw._inlinelimit > 1:  # not the W3 codec's postings: one at a time
-            fw.start_term(tbytes)
-            for docnum, weight, vbytes, length in itertools.chain(first, postings):
-                fw.add(docnum, weight, vbytes, length)
-            fw.finish_term()
-        else:
-            _write_postings(fw, pw, tbytes, first, postings)
-    if field is not None:
-        fw.finish_field()
-
-
-def _write_postings(
-    fw: Any, pw: Any, tbytes: bytes, first: list[Posting], rest: Iterator[Posting]
-) -> None:
-    """One term's postings (the first ones, then the rest) as the W3 codec's blocks, and its
-    term info: what add_posting, _write_block, finish_postings and finish_term write, one
-    block at a time, not one posting."""
-    postfile, limit, level = pw._postfile, pw._blocklimit, pw._compression
-    fixed = fw._fieldobj.format.fixed_value_size()
-    info = W3TermInfo()
-    start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    blocks = _chunks(itertools.chain(first, rest), limit)
-    block = next(blocks, None)
-    while block is not None:
-        following = next(blocks, None)  # the last block's size is written negative
-        ids, weights, values, lengths = zip(*block, strict=True)
-        kept = array("f", weights)  # the block holds float32 weights, and sums those
-        scored = [n for n in lengths if n]
-        minlen = min(scored) if scored else None
-        maxlen = max(scored) if scored else 0
-        maxweight = max(0, *weights)
-        info._weight += sum(kept)
-        info._df += len(ids)
-        info._minlength = minlen if info._minlength is None else min(info._minlength, minlen)
-        info._maxlength = max(info._maxlength, maxlen)
-        info._maxweight = max(info._maxweight, maxweight)
-        if info._minid is None:
-            info._minid = ids[0]
-        info._maxid = ids[-1]
-        if kept.count(1.0) == len(kept):
-            mini_weights: Any = None
-        elif kept.count(kept[0]) == len(kept):
-            mini_weights = kept[0]
-        else:
-            mini_weights = tuple(kept)
-        present = [v for v in values if v]
-        if fixed is None or fixed < 0:
-            mini_values: Any = tuple(present)
-        else:
-            mini_values = b"".join(present) if fixed else None
-        data = dumps(((ids[0], *map(sub, ids[1:], ids[:-1])), mini_weights, mini_values), 2)
-        comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        head = (len(ids), ids[-1], maxweight, comp, length_to_byte(minlen), length_to_byte(maxlen))
-        head_bytes = dumps(head, 2)
-        size = len(head_bytes) + len(data)
-        postfile.write(pack_int(size if following is not None else -size))
-        postfile.write(head_bytes)
-        postfile.write(data)
-        block = following
-    info.set_extent(start, postfile.tell() - start)
-    fw._tindex.add(pack_ushort(fw._fieldid) + tbytes, info.to_bytes())
-
-
-def _chunks(postings: Iterator[Posting], size: int) -> Iterator[list[Posting]]:
-    while chunk := list(itertools.islice(postings, size)):
-        yield chunk

@@ -14,6 +14,9 @@ from array import array
 from collections.abc import Iterator
 from typing import Any
 
+# md5_hash, crc_hash and cdb_hash are all 32-bit; C's unsigned int is at least 16 by the letter.
+_HASH = "I" if array("I").itemsize >= 4 else "L"
+
 
 class Bucket:
     """One hash bucket: what HashWriter appends to and writes from, as two arrays."""
@@ -22,7 +25,7 @@ class Bucket:
 
     def __init__(self) -> None:
         """An empty bucket."""
-        self._hashes = array("I")  # md5_hash, crc_hash and cdb_hash are all 32-bit
+        self._hashes = array(_HASH)
         self._positions = array("q")  # the "!Iq" of the pointers Whoosh writes
 
     def append(self, entry: tuple[int, int]) -> None:
