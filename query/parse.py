@@ -317,7 +317,11 @@ def _wild(text: str, field: str, boost: float) -> Node:
     # own start ("inquiry*" → "inquiri*"), but a stem much shorter than the typed prefix would
     # match unrelated words ("running*" → "run*": runway, rune). Then the prefix as typed is
     # matched, plus the stem itself as one term (running, runs).
-    stem = index_term(head)
+    # Only a prefix that is one token as the index cuts them has a stem: "0~'" is not ("0"
+    # and syntax), and stemming it as a word gave the term "0~", which the index never holds.
+    spans = list(word_spans(head))
+    whole = len(spans) == 1 and spans[0][:2] == (0, len(head))
+    stem = index_term(head) if whole else None
     if stem is None:
         return Prefix(field, head, boost=boost)
     if len(stem) < len(head) - 1:
