@@ -13,6 +13,7 @@ from whoosh.util import IDCHARS
 
 from newsearch.engine import IndexedDoc
 from newsearch.engines.whoosh.bulkwrite import BulkSegmentWriter
+from newsearch.engines.whoosh.mergepolicy import capped_merge
 from newsearch.engines.whoosh.schema import to_fields
 from newsearch.errors import IndexLockedError
 
@@ -77,7 +78,7 @@ class WhooshWriter:
 
     def commit(self) -> None:
         """Write the batch as a segment and make it visible."""
-        self._w.commit()
+        self._w.commit(mergetype=capped_merge)
 
     def cancel(self) -> None:
         """Drop the batch (nothing if it was already committed)."""
