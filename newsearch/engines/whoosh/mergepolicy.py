@@ -7,9 +7,9 @@ fields pass 4 GiB (VarBytesColumn keeps the column's offsets in an array of at m
 raises OverflowError past it). Reuters stores ~1 KB an article (0.93 GiB per million), so that
 merge would fail at ~4M such articles, sooner for longer ones, and every commit after it would
 try it again. So a segment is a candidate only while its live part is under MAX_MERGE_BYTES,
-and a merge stops taking segments before its total passes it; the segments under the cap merge
-as MERGE_SMALL merges them. A big segment with many deletions shrinks below the cap and can
-be merged again, which expunges them.
+and of the segments MERGE_SMALL would merge, a merge takes the smallest while their total
+stays under it; below the cap, that is what MERGE_SMALL merges. A big segment with many
+deletions shrinks below the cap and can be merged again, which expunges them.
 """
 
 from __future__ import annotations
@@ -33,23 +33,21 @@ def segment_bytes(storage: Any, segment: Any) -> int:
 
 def capped_merge(writer: Any, segments: list[Any], limit: int | None = None) -> list[Any]:
     """Merge what MERGE_SMALL would among the segments under ``limit`` bytes (default
-    MAX_MERGE_BYTES), never more than it at once; return the segments kept."""
+    MAX_MERGE_BYTES), but never more than ``limit`` at once; return the segments kept."""
     limit = MAX_MERGE_BYTES if limit is None else limit
     sizes = {id(s): segment_bytes(writer.storage, s) for s in segments}
     candidates = sorted((s for s in segments if sizes[id(s)] < limit), key=_docs)
-    group: list[Any] = []
-    docs = size = 0
-    found = False
-    for i, segment in enumerate(candidates):
-        if size + sizes[id(segment)] > limit:
-            break  # the next smallest would pass the cap: not this time
-        group.append(segment)
-        docs += _docs(segment)
+    group = _merge_small(candidates)
+    # A group past the cap is cut to its longest start under it (its smallest segments):
+    # merging none would leave segments over a fifth of the cap never merged again (MERGE_SMALL
+    # takes five at least), ~80 of them at 10M articles.
+    size = 0
+    for n, segment in enumerate(group):
         size += sizes[id(segment)]
-        if i > 3 and docs < fib(i + 5):  # MERGE_SMALL's merge point
-            found = True
+        if size > limit:
+            group = group[:n]
             break
-    if not found:
+    if len(group) < 2:
         return segments
     for segment in group:
         reader = SegmentReader(writer.storage, writer.schema, segment)
@@ -58,6 +56,16 @@ def capped_merge(writer: Any, segments: list[Any], limit: int | None = None) -> 
     chosen = {id(s) for s in group}
     # In MERGE_SMALL's order (by size), which numbers the documents of the segments kept.
     return [s for s in sorted(segments, key=_docs) if id(s) not in chosen]
+
+
+def _merge_small(ordered: list[Any]) -> list[Any]:
+    """The segments MERGE_SMALL merges, of these in its order (smallest first); [] for none."""
+    docs = 0
+    for i, segment in enumerate(ordered):
+        docs += _docs(segment)
+        if i > 3 and docs < fib(i + 5):  # its merge point
+            return ordered[: i + 1]
+    return []
 
 
 def _docs(segment: Any) -> int:
