@@ -31,11 +31,11 @@ def segment_bytes(storage: Any, segment: Any) -> int:
     return size * segment.doc_count() // total if total else 0
 
 
-def capped_merge(writer: Any, segments: list[Any], limit: int | None = None) -> list[Any]:
-    """Merge what MERGE_SMALL would among the segments under ``limit`` bytes (default
-    MAX_MERGE_BYTES), but never more than ``limit`` at once; return the segments kept."""
+def merge_group(storage: Any, segments: list[Any], limit: int | None = None) -> list[Any]:
+    """The segments a commit merges: MERGE_SMALL's choice among those under ``limit`` bytes
+    (default MAX_MERGE_BYTES), cut to fit under it; [] for no merge."""
     limit = MAX_MERGE_BYTES if limit is None else limit
-    sizes = {id(s): segment_bytes(writer.storage, s) for s in segments}
+    sizes = {id(s): segment_bytes(storage, s) for s in segments}
     candidates = sorted((s for s in segments if sizes[id(s)] < limit), key=_docs)
     group = _merge_small(candidates)
     # A group past the cap is cut to its longest start under it (its smallest segments):
@@ -47,15 +47,20 @@ def capped_merge(writer: Any, segments: list[Any], limit: int | None = None) -> 
         if size > limit:
             group = group[:n]
             break
-    if len(group) < 2:
-        return segments
+    return group if len(group) > 1 else []
+
+
+def capped_merge(writer: Any, segments: list[Any], limit: int | None = None) -> list[Any]:
+    """Merge what merge_group picks into the writer's new segment (a Whoosh mergetype); return
+    the segments kept."""
+    group = merge_group(writer.storage, segments, limit)
     for segment in group:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
     chosen = {id(s) for s in group}
     # In MERGE_SMALL's order (by size), which numbers the documents of the segments kept.
-    return [s for s in sorted(segments, key=_docs) if id(s) not in chosen]
+    return [s for s in sorted(segments, key=_docs) if id(s) not in chosen] if chosen else segments
 
 
 def _merge_small(ordered: list[Any]) -> list[Any]:

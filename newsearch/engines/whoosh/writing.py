@@ -13,7 +13,7 @@ from whoosh.util import IDCHARS
 
 from newsearch.engine import IndexedDoc
 from newsearch.engines.whoosh.bulkwrite import BulkSegmentWriter
-from newsearch.engines.whoosh.mergepolicy import capped_merge
+from newsearch.engines.whoosh.mergepolicy import capped_merge, merge_group
 from newsearch.engines.whoosh.schema import to_fields
 from newsearch.errors import IndexLockedError
 
@@ -42,6 +42,7 @@ class WhooshWriter:
         while True:
             try:
                 self._w = BulkSegmentWriter(ix, limitmb=WRITER_MB)
+                self._ix = ix
                 return
             except LockError:
                 if time.monotonic() >= deadline:
@@ -77,10 +78,28 @@ class WhooshWriter:
             searcher.close()
 
     def commit(self) -> None:
-        """Write the batch as a segment and make it visible."""
-        self._w.commit(mergetype=capped_merge)
+        """Write the batch as a segment and make it visible, then merge segments if the merge
+        policy says so, as a commit of its own."""
+        # Merging in the batch's own commit held the batch (Whoosh's pool, up to 48 MB) through
+        # the merge, whose memory came on top of it: the 1M run's merges of 25 segments took
+        # anonymous memory from 181 to 210 MB and VmHWM to 245 (172 for all of Reuters). Now
+        # the batch is written and freed first (Reuters x10's peak, 198 MB against 196, did not
+        # move: its merges are small). A merge interrupted also no longer loses the batch.
+        self._w.commit(merge=False)
+        merge_segments(self._ix)
 
     def cancel(self) -> None:
         """Drop the batch (nothing if it was already committed)."""
         if not self._w.is_closed:
             self._w.cancel()
+
+
+def merge_segments(ix: Any) -> None:
+    """Merge what the merge policy picks, in a writer that holds nothing else."""
+    if not merge_group(ix.storage, ix._segments()):
+        return
+    try:
+        writer = BulkSegmentWriter(ix, limitmb=WRITER_MB)
+    except LockError:
+        return  # another writer came in between: its own commit merges
+    writer.commit(mergetype=capped_merge)

@@ -9,7 +9,6 @@ from whoosh import index, writing
 from whoosh.columns import VarBytesColumn
 from whoosh.filedb.structfile import StructFile
 
-from newsearch import NewsIndex
 from newsearch.engines.whoosh import mergepolicy
 from newsearch.engines.whoosh.bulkwrite import BulkSegmentWriter
 from newsearch.engines.whoosh.schema import build_schema, to_fields
@@ -79,19 +78,6 @@ def test_deleted_articles_do_not_count_toward_the_cap(tmp_path):
     w.commit(merge=False)
     (segment,) = ix._segments()
     assert mergepolicy.segment_bytes(ix.storage, segment) == whole * 5 // 20
-
-
-def test_newsearch_commits_with_the_capped_policy(tmp_path, monkeypatch):
-    seen = []
-    real = mergepolicy.capped_merge
-    monkeypatch.setattr(
-        "newsearch.engines.whoosh.writing.capped_merge",
-        lambda w, segments: seen.append(len(segments)) or real(w, segments),
-    )
-    src = tmp_path / "a.txt"
-    src.write_text("Oil prices rose on Monday.\n\nTraders said supply was tight.\n")
-    NewsIndex.create(tmp_path / "ix").add_files([src])
-    assert seen  # every commit chose its merges through the policy
 
 
 def test_whoosh_cannot_write_a_column_past_4_gib():
