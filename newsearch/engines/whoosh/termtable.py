@@ -1,48 +1,130 @@
-"""The term table's hash buckets held as two arrays each, not a list of tuples.
+"""The term table's hash buckets held as two arrays each, spilled to a temporary file.
 
 Whoosh's HashWriter keeps every key's (hash, position) as a tuple in one of 256 lists until the
-table is written at close: ~130 bytes per term, ~12 here. A segment has a term per article in
-its id field, and one per distinct date and word besides: merging the 13 segments of Reuters
-x3 (64,731 articles, ~226,000 terms) grew the writer's anonymous memory by 30 MB, by 4 MB with
-these, and at 1M articles a segment's ids alone are >1M terms. The table on disk is the same
-bytes (tests/engines/whoosh/test_termtable.py).
+table is written at close: ~130 bytes per term. A segment has a term per article in its id
+field, and one per distinct date and word besides: merging the 13 segments of Reuters x3
+(64,731 articles, ~226,000 terms) grew the writer's anonymous memory by 30 MB, by 4 MB with two
+arrays a bucket (~12 bytes a term). At ~4.3 terms an article (257,047 in a 59,997-article
+merge), a merge under the 2 GiB cap (mergepolicy.py: ~550,000 Reuters articles) still held ~28
+MB, plus 4 bytes a term in the table's ordered index of key positions. So each bucket's arrays
+go to a temporary file every SPILL_ENTRIES entries and the key positions every CHUNK, read back
+as the table is written: ~1.7 MB held at most. The table on disk is the same bytes
+(tests/engines/whoosh/test_termtable.py).
 """
 
 from __future__ import annotations
 
+import tempfile
 from array import array
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any
+
+from whoosh.filedb.filetables import OrderedHashWriter
 
 # md5_hash, crc_hash and cdb_hash are all 32-bit; C's unsigned int is at least 16 by the letter.
 _HASH = "I" if array("I").itemsize >= 4 else "L"
+SPILL_ENTRIES = 512  # per bucket: at most ~1.5 MB held in all 256, written 6 KB at a time
 
 
 class Bucket:
-    """One hash bucket: what HashWriter appends to and writes from, as two arrays."""
+    """One hash bucket: what HashWriter appends to and writes from, as two arrays, spilled to
+    ``spill`` (a file shared by the table's buckets) every SPILL_ENTRIES entries if given."""
 
-    __slots__ = ("_hashes", "_positions")
+    __slots__ = ("_chunks", "_hashes", "_positions", "_spill")
 
-    def __init__(self) -> None:
+    def __init__(self, spill: IO[bytes] | None = None) -> None:
         """An empty bucket."""
         self._hashes = array(_HASH)
         self._positions = array("q")  # the "!Iq" of the pointers Whoosh writes
+        self._spill = spill
+        self._chunks = array("q")  # (offset, entries) of each chunk spilled, flattened
 
     def append(self, entry: tuple[int, int]) -> None:
         """Keep a key's (hash, position in the file)."""
         self._hashes.append(entry[0])
         self._positions.append(entry[1])
+        if self._spill is not None and len(self._hashes) >= SPILL_ENTRIES:
+            spill = self._spill
+            spill.seek(0, 2)
+            self._chunks.extend((spill.tell(), len(self._hashes)))
+            self._hashes.tofile(spill)
+            self._positions.tofile(spill)
+            self._hashes, self._positions = array(_HASH), array("q")
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return sum(self._chunks[1::2]) + len(self._hashes)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self._hashes, self._positions, strict=True)
+        for i in range(0, len(self._chunks), 2):
+            hashes, positions = array(_HASH), array("q")
+            assert self._spill is not None  # only a spilling bucket has chunks
+            self._spill.seek(self._chunks[i])
+            hashes.fromfile(self._spill, self._chunks[i + 1])
+            positions.fromfile(self._spill, self._chunks[i + 1])
+            yield from zip(hashes, positions, strict=True)
+        yield from zip(self._hashes, self._positions, strict=True)
+
+
+class KeyPositions:
+    """OrderedHashWriter's array of every key's position, spilled to ``spill`` in chunks of
+    CHUNK and written at close as Whoosh's GrowableArray writes it (its typecode by the last,
+    largest position: keys are added in file order)."""
+
+    CHUNK = 16384  # positions held at most: 128 KB
+
+    def __init__(self, spill: IO[bytes]) -> None:
+        """No positions yet."""
+        self._spill = spill
+        self._held = array("q")
+        self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened
+        self._count = 0
+        self._last = 0
+
+    def append(self, position: int) -> None:
+        """Keep the next key's position."""
+        self._held.append(position)
+        self._count += 1
+        self._last = position
+        if len(self._held) >= self.CHUNK:
+            self._spill.seek(0, 2)
+            self._chunks.extend((self._spill.tell(), len(self._held)))
+            self._held.tofile(self._spill)
+            self._held = array("q")
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def typecode(self) -> str:
+        """GrowableArray("H")'s typecode once it holds these positions."""
+        last = self._last
+        return "H" if last < 2**16 else "i" if last < 2**31 else "I" if last < 2**32 else "q"
+
+    def to_file(self, dbfile: Any) -> None:
+        """Write the positions as GrowableArray.to_file does (StructFile.write_array)."""
+        code = self.typecode
+        for i in range(0, len(self._chunks), 2):
+            chunk = array("q")
+            self._spill.seek(self._chunks[i])
+            chunk.fromfile(self._spill, self._chunks[i + 1])
+            dbfile.write_array(array(code, chunk))
+        dbfile.write_array(array(code, self._held))
 
 
 def compact_term_table(fieldwriter: Any) -> None:
-    """Give a W3 field writer's term table compact buckets (before its first term)."""
+    """Give a W3 field writer's term table compact, spilling buckets (before its first term)."""
     table: Any = getattr(fieldwriter, "_tindex", None)
     buckets = getattr(table, "buckets", None)
     if isinstance(buckets, list) and not any(buckets):  # anything else: Whoosh's own lists
-        table.buckets = [Bucket() for _ in buckets]
+        # Unlinked at once: nothing is left behind, even by a crash.
+        spill = tempfile.TemporaryFile(prefix="newsearch-terms-")  # noqa: SIM115 (closed below)
+        table.buckets = [Bucket(spill) for _ in buckets]
+        if isinstance(table, OrderedHashWriter) and not len(table.index):
+            table.index = KeyPositions(spill)  # 4-8 bytes a term more, all written at close
+        write_extras = table._write_extras
+
+        def written() -> None:  # the index array is the last thing written from the spill
+            write_extras()
+            spill.close()
+
+        table._write_extras = written

@@ -75,22 +75,18 @@ def _build(folder: Path, batches: list[list[IndexedDoc]], writer: type, hold: in
     return _segment_files(folder)
 
 
-@pytest.mark.parametrize(
-    ("sizes", "hold"),
-    [
-        ([(0, 300)], None),
-        ([(0, 300)], 500),
-        ([(0, 120), (1, 90), (2, 150)], None),
-        ([(0, 120), (0, 50), (2, 30)], None),
-        ([(0, 120), (5, 120, 0), (3, 40)], None),
-        ([(0, 1)], None),
-        ([(0, 0), (1, 5)], None),
-    ],
-    ids=[
-        *("one-batch", "spilled", "merged", "merged-with-deletions", "merged-all-deleted"),
-        *("one-document", "empty"),
-    ],
-)
+SEGMENTS = {  # case: (batches as (seed, n[, ids]), postings held before a spill)
+    "one-batch": ([(0, 300)], None),
+    "spilled": ([(0, 300)], 500),
+    "merged": ([(0, 120), (1, 90), (2, 150)], None),
+    "merged-with-deletions": ([(0, 120), (0, 50), (2, 30)], None),
+    "merged-all-deleted": ([(0, 120), (5, 120, 0), (3, 40)], None),
+    "one-document": ([(0, 1)], None),
+    "empty": ([(0, 0), (1, 5)], None),
+}
+
+
+@pytest.mark.parametrize(("sizes", "hold"), list(SEGMENTS.values()), ids=list(SEGMENTS))
 def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
     # (seed, n[, ids]): the same seed (or ids) gives the same ids, so a later batch replaces
     # earlier articles and the merge drops the deleted ones; "merged-all-deleted" replaces all
