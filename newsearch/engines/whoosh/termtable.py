@@ -26,6 +26,24 @@ _HASH = "I" if array("I").itemsize >= 4 else "L"
 SPILL_ENTRIES = 512  # per bucket: at most ~1.5 MB held in all 256, written 6 KB at a time
 
 
+def _spill(file: IO[bytes], chunks: array, *arrays: array) -> None:
+    """Append same-length arrays to the file, noting (offset, length) in ``chunks``."""
+    file.seek(0, 2)
+    chunks.extend((file.tell(), len(arrays[0])))
+    for values in arrays:
+        values.tofile(file)
+
+
+def _spilled(file: IO[bytes], chunks: array, *typecodes: str) -> Iterator[list[array]]:
+    """The arrays _spill wrote, chunk by chunk, read back in the order they were written."""
+    for i in range(0, len(chunks), 2):
+        file.seek(chunks[i])
+        arrays = [array(code) for code in typecodes]
+        for values in arrays:
+            values.fromfile(file, chunks[i + 1])
+        yield arrays
+
+
 class Bucket:
     """One hash bucket: what HashWriter appends to and writes from, as two arrays, spilled to
     ``spill`` (a file shared by the table's buckets) every SPILL_ENTRIES entries if given."""
@@ -44,24 +62,16 @@ class Bucket:
         self._hashes.append(entry[0])
         self._positions.append(entry[1])
         if self._spill is not None and len(self._hashes) >= SPILL_ENTRIES:
-            spill = self._spill
-            spill.seek(0, 2)
-            self._chunks.extend((spill.tell(), len(self._hashes)))
-            self._hashes.tofile(spill)
-            self._positions.tofile(spill)
+            _spill(self._spill, self._chunks, self._hashes, self._positions)
             self._hashes, self._positions = array(_HASH), array("q")
 
     def __len__(self) -> int:
         return sum(self._chunks[1::2]) + len(self._hashes)
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
-        for i in range(0, len(self._chunks), 2):
-            hashes, positions = array(_HASH), array("q")
-            assert self._spill is not None  # only a spilling bucket has chunks
-            self._spill.seek(self._chunks[i])
-            hashes.fromfile(self._spill, self._chunks[i + 1])
-            positions.fromfile(self._spill, self._chunks[i + 1])
-            yield from zip(hashes, positions, strict=True)
+        if self._spill is not None:
+            for hashes, positions in _spilled(self._spill, self._chunks, _HASH, "q"):
+                yield from zip(hashes, positions, strict=True)
         yield from zip(self._hashes, self._positions, strict=True)
 
 
@@ -86,9 +96,7 @@ class KeyPositions:
         self._count += 1
         self._last = position
         if len(self._held) >= self.CHUNK:
-            self._spill.seek(0, 2)
-            self._chunks.extend((self._spill.tell(), len(self._held)))
-            self._held.tofile(self._spill)
+            _spill(self._spill, self._chunks, self._held)
             self._held = array("q")
 
     def __len__(self) -> int:
@@ -103,10 +111,7 @@ class KeyPositions:
     def to_file(self, dbfile: Any) -> None:
         """Write the positions as GrowableArray.to_file does (StructFile.write_array)."""
         code = self.typecode
-        for i in range(0, len(self._chunks), 2):
-            chunk = array("q")
-            self._spill.seek(self._chunks[i])
-            chunk.fromfile(self._spill, self._chunks[i + 1])
+        for (chunk,) in _spilled(self._spill, self._chunks, "q"):
             dbfile.write_array(array(code, chunk))
         dbfile.write_array(array(code, self._held))
 
