@@ -81,9 +81,9 @@ class WhooshWriter:
         """Write the batch as a segment and make it visible, then merge segments if the merge
         policy says so, as a commit of its own."""
         # Merging in the batch's own commit held the batch (Whoosh's pool, up to 48 MB) through
-        # the merge, whose memory came on top of it: the 1M run's merges of 25 segments took
-        # anonymous memory from 181 to 210 MB and VmHWM to 245 (172 for all of Reuters). Now
-        # the batch is written and freed first (Reuters x10's peak, 198 MB against 196, did not
+        # the merge, whose memory came on top of it: the 1M run's merge of 25 segments took
+        # anonymous memory from 177 to 205 MiB and VmHWM to 239 (172 for all of Reuters). Now
+        # the batch is written and freed first (Reuters x10's peak, 198 MiB against 196, did not
         # move: its merges are small). A merge interrupted also no longer loses the batch.
         self._w.commit(merge=False)
         merge_segments(self._ix)
