@@ -29,6 +29,8 @@ Posting = tuple[int, float, bytes, int]
 # merging 23 segments of 5,000 Reuters articles took peak RSS from ~200 to 593 MB (file-backed).
 # Released every 2,000 terms, each segment still held ~2 MB: 62 MB of file pages at Reuters x10.
 # Now every RELEASE_BYTES of postings (and term entries) read from it: 12.1 -> 8.7 MB at x3.
+# And at each field's first term: merging Reuters x10's 44 segments, RssFile was 10 -> 38 MB
+# there (~0.6 MB a segment), and VmHWM 67 MB; 46 with this (benchmarks/merge_memory.py).
 RELEASE_BYTES = 64 * 1024
 RELEASE_DOCS = 2000  # stored documents between releases: ~2 MB of Reuters articles
 
@@ -45,12 +47,14 @@ def segment_postings(
     With deletions a term may have none left: the writer skips it.
     """
     terms, perdoc = reader._terms, reader._perdoc
-    read = 0  # bytes since the last release
     for name in sorted(terms._fieldmap):
         if name not in schema:
             continue
         fixed = schema[name].format.fixed_value_size()
         lengths = _lengths(perdoc, name)
+        # Bytes since the last release; as full at the field's first term, which is found by a
+        # search of the term table that maps pages all over it (see RELEASE_BYTES).
+        read = RELEASE_BYTES
         for (field, tbytes), info in terms.items_from(name, b""):
             if field != name:
                 break

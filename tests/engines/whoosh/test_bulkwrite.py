@@ -4,6 +4,7 @@ byte, for new documents, for postings spilled to Whoosh's pool, and for merged s
 from __future__ import annotations
 
 import random
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -104,19 +105,54 @@ def test_the_segment_is_the_one_whoosh_writes(tmp_path, sizes, hold):
 def test_a_merge_lets_go_of_the_pages_it_has_read(tmp_path, monkeypatch, docs, postings):
     from newsearch.engines.whoosh import merging
 
-    released = []
+    released = []  # the function that let go: iter_docs (stored fields) or segment_postings
     real = merging.release
     monkeypatch.setattr(merging, "RELEASE_DOCS", docs)
     monkeypatch.setattr(merging, "RELEASE_BYTES", postings)
-    monkeypatch.setattr(merging, "release", lambda r: (released.append(r), real(r)))
+    monkeypatch.setattr(
+        merging, "release", lambda r: (released.append(sys._getframe(1).f_code.co_name), real(r))
+    )
+    starts = []  # (segment, field) at each field's first term read in a merge
+
+    def counted(reader, *args):
+        for key, postings in merging.segment_postings(reader, *args):
+            if not starts or starts[-1] != (reader, key[0]):
+                starts.append((reader, key[0]))
+            yield key, postings
+
+    monkeypatch.setattr(bulkwrite, "segment_postings", counted)
     batches = [_docs(seed, n) for seed, n in [(0, 120), (1, 90), (2, 150)]]
     theirs = _build(tmp_path / "whoosh", batches, SegmentWriter)
     assert not released
     assert _build(tmp_path / "bulk", batches, bulkwrite.BulkSegmentWriter) == theirs
+    by_postings = released.count("segment_postings") - len(starts)  # one at each field's start
+    assert len(starts) > 10
     if docs == 25:  # stored documents: 120 merged (4 releases, 1 at the end), then 210 (8, 1)
-        assert len(released) == 14
+        assert released.count("iter_docs") == 14
+        assert by_postings == 0
     else:  # ~370 KB of postings read in the two merges (45 releases), and 2 at stored ends
-        assert len(released) > 2 + 30
+        assert released.count("iter_docs") == 2
+        assert by_postings > 30
+
+
+def test_a_merge_lets_go_of_what_finding_each_fields_first_term_mapped(tmp_path, monkeypatch):
+    # That is a search of the segment's term table. A merge reads all its segments at once:
+    # at the first term of Reuters x10's 44 (benchmarks/merge_memory.py), RssFile 10 -> 38 MB.
+    from newsearch.engines.whoosh import merging
+
+    _build(tmp_path / "ix", [_docs(0, 60)], SegmentWriter)
+    ix = index.open_dir(str(tmp_path / "ix"))
+    fields: list[str] = []
+    released = []  # how many fields had been read at each release
+    monkeypatch.setattr(merging, "RELEASE_BYTES", 2**40)  # none for the bytes read
+    monkeypatch.setattr(merging, "release", lambda r: released.append(len(fields)))
+    with ix.reader() as reader:
+        for (field, _), postings in merging.segment_postings(reader, 0, None, ix.schema):
+            if field not in fields:
+                fields.append(field)
+            list(postings)
+    assert len(fields) > 5
+    assert released == list(range(len(fields)))  # before each field's first term is read
 
 
 def test_documents_added_after_a_merge_are_written_in_their_order(tmp_path):
