@@ -6,10 +6,11 @@ and passed through three method calls with type assertions into the block buffer
 21,578 articles: 2.8 M postings, 29 of the 64 profiled seconds in the flush alone). Here the
 postings of a term are appended to one list as documents arrive, merged segments are read a
 block at a time (merging.py), and at commit each posting list is written as the W3 codec's
-blocks and term info, by slicing that list (blocks.py); the per-document files, the term table
-(with compact buckets: termtable.py) and the compound file are still Whoosh's. The segment is
-byte for byte the one Whoosh would write (tests/engines/whoosh/test_bulkwrite.py compares every
-file). Anything unusual (boosts, spelling, term vectors, another codec) takes Whoosh's own path.
+blocks and term info, by slicing that list (blocks.py); the per-document files (their column
+arrays spilled: columnspill.py), the term table (with compact buckets: termtable.py) and the
+compound file are still Whoosh's. The segment is byte for byte the one Whoosh would write
+(tests/engines/whoosh/test_bulkwrite.py compares every file). Anything unusual (boosts,
+spelling, term vectors, another codec) takes Whoosh's own path.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from newsearch.engines.whoosh.blocks import write_terms
+from newsearch.engines.whoosh.columnspill import compact_columns
 from newsearch.engines.whoosh.merging import Posting, Releasing, release, segment_postings
 from newsearch.engines.whoosh.termtable import compact_term_table
 
@@ -90,6 +92,7 @@ class BulkSegmentWriter(SegmentWriter):
         # held 128 MB of tuples while merging, above the batch held here at any other time.
         self.pool.limit = min(self.pool.limit, POOL_MB * 2**20)
         compact_term_table(self.fieldwriter)  # ~12 bytes a term held until the commit, not ~130
+        compact_columns(self.perdocwriter)  # and not ~22 bytes an article in its columns
 
     def add_document(self, **fields: Any) -> None:
         """Add one document, as Whoosh's add_document does."""

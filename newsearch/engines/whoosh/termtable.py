@@ -7,9 +7,9 @@ field, and one per distinct date and word besides: merging the 13 segments of Re
 arrays a bucket (~12 bytes a term). At ~4.3 terms an article (257,047 in a 59,997-article
 merge), a merge under the 2 GiB cap (mergepolicy.py: ~550,000 Reuters articles) still held ~28
 MB, plus 4 bytes a term in the table's ordered index of key positions. So each bucket's arrays
-go to a temporary file every SPILL_ENTRIES entries and the key positions every CHUNK, read back
-as the table is written: ~1.7 MB held at most. The table on disk is the same bytes
-(tests/engines/whoosh/test_termtable.py).
+go to a temporary file every SPILL_ENTRIES entries and the key positions every SpilledInts.CHUNK
+(spill.py), read back as the table is written: ~1.6 MB held at most. The table on disk is the
+same bytes (tests/engines/whoosh/test_termtable.py).
 """
 
 from __future__ import annotations
@@ -21,27 +21,11 @@ from typing import IO, Any
 
 from whoosh.filedb.filetables import OrderedHashWriter
 
+from newsearch.engines.whoosh.spill import SpilledInts, read_chunks, write_chunk
+
 # md5_hash, crc_hash and cdb_hash are all 32-bit; C's unsigned int is at least 16 by the letter.
 _HASH = "I" if array("I").itemsize >= 4 else "L"
 SPILL_ENTRIES = 512  # per bucket: at most ~1.5 MB held in all 256, written 6 KB at a time
-
-
-def _spill(file: IO[bytes], chunks: array, *arrays: array) -> None:
-    """Append same-length arrays to the file, noting (offset, length) in ``chunks``."""
-    file.seek(0, 2)
-    chunks.extend((file.tell(), len(arrays[0])))
-    for values in arrays:
-        values.tofile(file)
-
-
-def _spilled(file: IO[bytes], chunks: array, *typecodes: str) -> Iterator[list[array]]:
-    """The arrays _spill wrote, chunk by chunk, read back in the order they were written."""
-    for i in range(0, len(chunks), 2):
-        file.seek(chunks[i])
-        arrays = [array(code) for code in typecodes]
-        for values in arrays:
-            values.fromfile(file, chunks[i + 1])
-        yield arrays
 
 
 class Bucket:
@@ -62,7 +46,7 @@ class Bucket:
         self._hashes.append(entry[0])
         self._positions.append(entry[1])
         if self._spill is not None and len(self._hashes) >= SPILL_ENTRIES:
-            _spill(self._spill, self._chunks, self._hashes, self._positions)
+            write_chunk(self._spill, self._chunks, self._hashes, self._positions)
             self._hashes, self._positions = array(_HASH), array("q")
 
     def __len__(self) -> int:
@@ -70,50 +54,9 @@ class Bucket:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         if self._spill is not None:
-            for hashes, positions in _spilled(self._spill, self._chunks, _HASH, "q"):
+            for hashes, positions in read_chunks(self._spill, self._chunks, _HASH, "q"):
                 yield from zip(hashes, positions, strict=True)
         yield from zip(self._hashes, self._positions, strict=True)
-
-
-class KeyPositions:
-    """OrderedHashWriter's array of every key's position, spilled to ``spill`` in chunks of
-    CHUNK and written at close as Whoosh's GrowableArray writes it (its typecode by the last,
-    largest position: keys are added in file order)."""
-
-    CHUNK = 16384  # positions held at most: 128 KB
-
-    def __init__(self, spill: IO[bytes]) -> None:
-        """No positions yet."""
-        self._spill = spill
-        self._held = array("q")
-        self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened
-        self._count = 0
-        self._last = 0
-
-    def append(self, position: int) -> None:
-        """Keep the next key's position."""
-        self._held.append(position)
-        self._count += 1
-        self._last = position
-        if len(self._held) >= self.CHUNK:
-            _spill(self._spill, self._chunks, self._held)
-            self._held = array("q")
-
-    def __len__(self) -> int:
-        return self._count
-
-    @property
-    def typecode(self) -> str:
-        """GrowableArray("H")'s typecode once it holds these positions."""
-        last = self._last
-        return "H" if last < 2**16 else "i" if last < 2**31 else "I" if last < 2**32 else "q"
-
-    def to_file(self, dbfile: Any) -> None:
-        """Write the positions as GrowableArray.to_file does (StructFile.write_array)."""
-        code = self.typecode
-        for (chunk,) in _spilled(self._spill, self._chunks, "q"):
-            dbfile.write_array(array(code, chunk))
-        dbfile.write_array(array(code, self._held))
 
 
 def compact_term_table(fieldwriter: Any) -> None:
@@ -125,7 +68,8 @@ def compact_term_table(fieldwriter: Any) -> None:
         spill = tempfile.TemporaryFile(prefix="newsearch-terms-")  # noqa: SIM115 (closed below)
         table.buckets = [Bucket(spill) for _ in buckets]
         if isinstance(table, OrderedHashWriter) and not len(table.index):
-            table.index = KeyPositions(spill)  # 4-8 bytes a term more, all written at close
+            # GrowableArray("H")'s stand-in: 4-8 bytes a term more, all written at close.
+            table.index = SpilledInts(spill, "H")
         write_extras = table._write_extras
 
         def written() -> None:  # the index array is the last thing written from the spill

@@ -10,7 +10,7 @@ from whoosh import index
 from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
 from whoosh.filedb.structfile import StructFile
 
-from newsearch.engines.whoosh import bulkwrite, termtable
+from newsearch.engines.whoosh import bulkwrite, spill, termtable
 from newsearch.engines.whoosh.schema import build_schema
 from newsearch.engines.whoosh.termtable import Bucket, compact_term_table
 from tests.engines.whoosh import test_bulkwrite
@@ -48,7 +48,7 @@ def test_the_table_is_the_bytes_whoosh_writes():
 
 def test_a_spilled_table_is_the_bytes_whoosh_writes(monkeypatch):
     monkeypatch.setattr(termtable, "SPILL_ENTRIES", 7)  # ~11 chunks a bucket
-    monkeypatch.setattr(termtable.KeyPositions, "CHUNK", 1000)
+    monkeypatch.setattr(spill.SpilledInts, "CHUNK", 1000)
     keys = sorted(b"\x00\x02" + f"term{i:06d}".encode() for i in range(20_000))
     ours = _table(keys, compact=True, spilled=True)
     assert ours == _table(keys, compact=False)
@@ -62,7 +62,7 @@ def test_segments_written_through_small_spills_are_whooshs_bytes(tmp_path, monke
     # The byte-for-byte comparison of test_bulkwrite, with every bucket and the key index
     # spilled many times over (its segments have a few thousand terms).
     monkeypatch.setattr(termtable, "SPILL_ENTRIES", 3)
-    monkeypatch.setattr(termtable.KeyPositions, "CHUNK", 50)
+    monkeypatch.setattr(spill.SpilledInts, "CHUNK", 50)
     test_bulkwrite.test_the_segment_is_the_one_whoosh_writes(
         tmp_path, *test_bulkwrite.SEGMENTS[case]
     )
@@ -84,7 +84,7 @@ def test_spilled_terms_hold_little_memory():
         finally:
             tracemalloc.stop()
 
-    # Held in memory: 256 buckets of up to 512 entries and 16,384 key positions, ~1.7 MB at
+    # Held in memory: 256 buckets of up to 512 entries and 8,192 key positions, ~1.6 MB at
     # most; unspilled, 12 bytes a term in the buckets and 4 in the key index, ~6.4 MB.
     assert held(spill=True) < 2_000_000 < 5_000_000 < held(spill=False)
 

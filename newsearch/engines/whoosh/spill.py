@@ -1,0 +1,102 @@
+"""Arrays a segment writer holds until its commit, spilled chunk by chunk to a temporary file.
+
+Whoosh keeps some per-term and per-document numbers in memory until a segment is written: the
+term table's buckets and key positions (termtable.py), the lengths and offsets of its byte
+columns (columnspill.py). For a merge under the 2 GiB cap (~550,000 Reuters articles) that
+was ~50 MB in all. Here they go to a file that is unlinked at once, and are read back, in
+order, as Whoosh writes them.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import IO, Any
+
+
+def write_chunk(file: IO[bytes], chunks: array, *arrays: array) -> None:
+    """Append same-length arrays to the file, noting (offset, length) in ``chunks``."""
+    file.seek(0, 2)
+    chunks.extend((file.tell(), len(arrays[0])))
+    for values in arrays:
+        values.tofile(file)
+
+
+def read_chunks(file: IO[bytes], chunks: array, *typecodes: str) -> Iterator[list[array]]:
+    """The arrays write_chunk wrote, chunk by chunk, read back in the order they were written."""
+    for i in range(0, len(chunks), 2):
+        file.seek(chunks[i])
+        arrays = [array(code) for code in typecodes]
+        for values in arrays:
+            values.fromfile(file, chunks[i + 1])
+        yield arrays
+
+
+def growable_typecode(inittype: str, largest: int, allow_longs: bool = True) -> str:
+    """The typecode of a Whoosh GrowableArray(inittype) once it has held ``largest``.
+
+    GrowableArray retypes on the first value its typecode cannot hold, to the smallest of
+    H, i, I (then q, if longs are allowed) that holds that value: for values that are never
+    negative, the smallest that holds the largest one.
+    """
+    if largest < 2 ** (8 * array(inittype).itemsize - inittype.islower()):
+        return inittype
+    for code, limit in (("H", 2**16), ("i", 2**31), ("I", 2**32)):
+        if largest < limit:
+            return code
+    if allow_longs:
+        return "q"
+    raise OverflowError(f"{largest!r} is too big to fit in an array")
+
+
+class SpilledInts:
+    """What Whoosh's GrowableArray(inittype) is to its writers (append, extend, len), for
+    values that are never negative, held CHUNK at a time and written as it writes itself."""
+
+    CHUNK = 8192  # values held at most: 64 KB
+
+    def __init__(self, spill: IO[bytes], inittype: str = "B", allow_longs: bool = True) -> None:
+        """No values yet; they spill to ``spill``, a file other arrays may share."""
+        self._spill = spill
+        self._inittype = inittype
+        self._allow_longs = allow_longs
+        self._held = array("q")
+        self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened
+        self._count = 0
+        self._largest = 0
+
+    def append(self, n: int) -> None:
+        """Keep the next value (OverflowError where GrowableArray would raise one)."""
+        if n > self._largest:
+            growable_typecode(self._inittype, n, self._allow_longs)  # raises as it would
+            self._largest = n
+        self._held.append(n)
+        self._count += 1
+        if len(self._held) >= self.CHUNK:
+            write_chunk(self._spill, self._chunks, self._held)
+            self._held = array("q")
+
+    def extend(self, ns: Iterable[int]) -> None:
+        """Keep each value in turn."""
+        for n in ns:
+            self.append(n)
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def typecode(self) -> str:
+        """The GrowableArray's typecode once it holds these values."""
+        return growable_typecode(self._inittype, self._largest, self._allow_longs)
+
+    def to_file(self, dbfile: Any, count: int | None = None, typecode: str | None = None) -> None:
+        """Write the first ``count`` values (all by default) as ``typecode`` (this array's by
+        default), as GrowableArray.to_file writes an array (StructFile.write_array)."""
+        left = self._count if count is None else count
+        code = typecode or self.typecode
+        for (chunk,) in chain(read_chunks(self._spill, self._chunks, "q"), [[self._held]]):
+            if left <= 0:
+                break
+            dbfile.write_array(array(code, chunk[:left]))
+            left -= len(chunk)
