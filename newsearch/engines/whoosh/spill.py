@@ -69,7 +69,8 @@ class SpilledInts:
     def append(self, n: int) -> None:
         """Keep the next value (OverflowError where GrowableArray would raise one)."""
         if n > self._largest:
-            growable_typecode(self._inittype, n, self._allow_longs)  # raises as it would
+            if n >= 2**32 and not self._allow_longs:
+                growable_typecode(self._inittype, n, allow_longs=False)  # raises as it would
             self._largest = n
         self._held.append(n)
         self._count += 1

@@ -74,3 +74,17 @@ def test_spilled_ints_hold_little_memory():
             tracemalloc.stop()
     # SpilledInts.CHUNK values of 8 bytes at most; GrowableArray("i") holds 1.2 MB here.
     assert held < 8 * spill.SpilledInts.CHUNK + 20_000 < 1_200_000
+
+
+def test_a_value_too_big_is_refused_as_growable_array_refuses_it():
+    with tempfile.TemporaryFile() as file:
+        ints = SpilledInts(file, "B", allow_longs=False)
+        ints.append(2**32 - 1)
+        with pytest.raises(OverflowError):
+            GrowableArray("B", allow_longs=False).append(2**32)
+        with pytest.raises(OverflowError):
+            ints.append(2**32)
+        assert len(ints) == 1
+        longs = SpilledInts(file, "B")
+        longs.append(2**40)
+        assert longs.typecode == "q"
