@@ -29,8 +29,9 @@ Posting = tuple[int, float, bytes, int]
 # merging 23 segments of 5,000 Reuters articles took peak RSS from ~200 to 593 MB (file-backed).
 # Released every 2,000 terms, each segment still held ~2 MB: 62 MB of file pages at Reuters x10.
 # Now every RELEASE_BYTES of postings (and term entries) read from it: 12.1 -> 8.7 MB at x3.
-# And at each field's first term: merging Reuters x10's 44 segments, RssFile was 10 -> 38 MB
-# there (~0.6 MB a segment), and VmHWM 67 MB; 46 with this (benchmarks/merge_memory.py).
+# And at each field's first term: merging Reuters x10's 44 segments, RssFile rose from 10 to
+# 38 MB there (~0.6 MB a segment) and VmHWM was 67 MB; released there, RssFile stays at 10 and
+# VmHWM is 46 (benchmarks/merge_memory.py).
 RELEASE_BYTES = 64 * 1024
 RELEASE_DOCS = 2000  # stored documents between releases: ~2 MB of Reuters articles
 

@@ -63,7 +63,6 @@ class SpilledInts:
         self._allow_longs = allow_longs
         self._held = array("q")
         self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened
-        self._count = 0
         self._largest = 0
 
     def append(self, n: int) -> None:
@@ -73,7 +72,6 @@ class SpilledInts:
                 growable_typecode(self._inittype, n, allow_longs=False)  # raises as it would
             self._largest = n
         self._held.append(n)
-        self._count += 1
         if len(self._held) >= self.CHUNK:
             write_chunk(self._spill, self._chunks, self._held)
             self._held = array("q")
@@ -84,7 +82,7 @@ class SpilledInts:
             self.append(n)
 
     def __len__(self) -> int:
-        return self._count
+        return sum(self._chunks[1::2]) + len(self._held)
 
     @property
     def typecode(self) -> str:
@@ -94,7 +92,7 @@ class SpilledInts:
     def to_file(self, dbfile: Any, count: int | None = None, typecode: str | None = None) -> None:
         """Write the first ``count`` values (all by default) as ``typecode`` (this array's by
         default), as GrowableArray.to_file writes an array (StructFile.write_array)."""
-        left = self._count if count is None else count
+        left = len(self) if count is None else count
         code = typecode or self.typecode
         for (chunk,) in chain(read_chunks(self._spill, self._chunks, "q"), [[self._held]]):
             if left <= 0:
