@@ -91,8 +91,20 @@ class BulkSegmentWriter(SegmentWriter):
         # Whoosh's pool only sorts merged segments (and spills): with the whole budget it
         # held 128 MB of tuples while merging, above the batch held here at any other time.
         self.pool.limit = min(self.pool.limit, POOL_MB * 2**20)
-        compact_term_table(self.fieldwriter)  # ~12 bytes a term held until the commit, not ~130
-        compact_columns(self.perdocwriter)  # and not ~22 bytes an article in its columns
+        spills = (
+            compact_term_table(self.fieldwriter),  # ~12 bytes a term held, not ~130
+            compact_columns(self.perdocwriter),  # and not ~22 bytes an article in its columns
+        )
+        self._spills = [file for file in spills if file is not None]
+
+    def _cleanup_on_error(self) -> None:
+        """Whoosh's clean-up after a commit or cancel that failed, and the spill files closed:
+        the segment's writers, which close them, are left open by a failure part-way."""
+        try:
+            super()._cleanup_on_error()
+        finally:
+            for file in self._spills:
+                file.close()
 
     def add_document(self, **fields: Any) -> None:
         """Add one document, as Whoosh's add_document does."""

@@ -5,37 +5,39 @@ offset, until the segment is written: the stored fields (``_stored``) and the si
 dup columns hold ~22 bytes an article in all. A merge copies every article into one segment,
 so at the 2 GiB cap (~550,000 Reuters articles) that was ~12 MB of the peak while merging,
 and it grew with the merge. Here the arrays are spill.SpilledInts, and the column is written
-as Whoosh writes it (tests/engines/whoosh/test_columnspill.py).
+as Whoosh writes it (tests/engines/whoosh/test_columnspill.py), but for one case where
+Whoosh's own column reads back wrong (_finish).
 """
 
 from __future__ import annotations
 
-import tempfile
 from types import MethodType
 from typing import IO, Any
 
 from whoosh.columns import CompressedBytesColumn, VarBytesColumn, WrappedColumnWriter
 
-from newsearch.engines.whoosh.spill import SpilledInts
+from newsearch.engines.whoosh.spill import SpilledInts, spill_file
 
+# These two exactly: a subclass may write its arrays another way, and _finish would not know.
 _WRITERS = (VarBytesColumn.Writer, CompressedBytesColumn.Writer)
 
 
 def _finish(writer: Any, doccount: int) -> None:
-    """VarBytesColumn.Writer.finish over spilled arrays: the same bytes."""
+    """VarBytesColumn.Writer.finish over spilled arrays, writing every offset."""
     dbfile, lengths, offsets = writer._dbfile, writer._lengths, writer._offsets
-    # Whoosh takes the two arrays before it fills them up to doccount. The fill's zero lengths
-    # go into the array taken; a fill that retypes the offsets makes a new array, and the one
-    # from before the fill is written, typecode and all.
-    taken, code = len(offsets), offsets.typecode
+    # Whoosh takes the offsets array before it fills it up to doccount. When the fill retypes
+    # it (the last value added took the byte total past 255 or 65,535, and documents without
+    # a value follow), the array taken is written, short of doccount and in the old typecode,
+    # and the reader, which reads doccount offsets, gets every value wrong. Here the offsets
+    # are written after the fill: Whoosh's bytes in every other case, and right in that one.
     writer.fill(doccount)
     lengths.to_file(dbfile)
     write_offsets = writer.allow_offsets and doccount > writer.cutoff
     if write_offsets:
-        offsets.to_file(dbfile, taken if offsets.typecode != code else len(offsets), code)
+        offsets.to_file(dbfile)
     dbfile.write(lengths.typecode.encode("ascii"))
     if write_offsets:
-        dbfile.write(code.encode("ascii"))
+        dbfile.write(offsets.typecode.encode("ascii"))
         dbfile.write(b"X")
 
 
@@ -49,13 +51,14 @@ def compact_writer(writer: Any, spill: IO[bytes]) -> None:
         writer.finish = MethodType(_finish, writer)
 
 
-def compact_columns(perdocwriter: Any) -> None:
-    """Give a W3 per-document writer's byte columns, and those it creates, spilled arrays."""
+def compact_columns(perdocwriter: Any) -> IO[bytes] | None:
+    """Give a W3 per-document writer's byte columns, and those it creates, spilled arrays;
+    the spill file, which the writer closes as it closes, or None where it is left be."""
     writers = getattr(perdocwriter, "_colwriters", None)
     if not isinstance(writers, dict) or not hasattr(perdocwriter, "_create_column"):
-        return  # another codec's writer: Whoosh's own arrays
+        return None  # another codec's writer: Whoosh's own arrays
     # Unlinked at once: nothing is left behind, even by a crash.
-    spill = tempfile.TemporaryFile(prefix="newsearch-columns-")  # noqa: SIM115 (closed below)
+    spill = spill_file(getattr(perdocwriter, "_storage", None), "newsearch-columns-")
     for writer in writers.values():  # _stored, created with the writer
         compact_writer(writer, spill)
     create, close = perdocwriter._create_column, perdocwriter.close
@@ -72,3 +75,4 @@ def compact_columns(perdocwriter: Any) -> None:
 
     perdocwriter._create_column = created
     perdocwriter.close = closed
+    return spill

@@ -9,10 +9,25 @@ order, as Whoosh writes them.
 
 from __future__ import annotations
 
+import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import IO, Any
+
+# C's unsigned int is at least 16 bits by the letter; 32 on every platform Python builds on.
+UINT32 = "I" if array("I").itemsize >= 4 else "L"
+
+
+def spill_file(storage: Any, prefix: str) -> IO[bytes]:
+    """A temporary file, unlinked at once, in the index folder when the storage has one.
+
+    Not in /tmp: where /tmp is a tmpfs, a spill there is memory again (up to ~20 MB for a
+    merge at the 2 GiB cap), which the figures in these modules would not show. The index
+    folder's disk already takes the segment the spill is written into.
+    """
+    folder = getattr(storage, "folder", None)
+    return tempfile.TemporaryFile(prefix=prefix, dir=folder if isinstance(folder, str) else None)
 
 
 def write_chunk(file: IO[bytes], chunks: array, *arrays: array) -> None:
@@ -54,27 +69,30 @@ class SpilledInts:
     """What Whoosh's GrowableArray(inittype) is to its writers (append, extend, len), for
     values that are never negative, held CHUNK at a time and written as it writes itself."""
 
-    CHUNK = 8192  # values held at most: 64 KB
+    CHUNK = 8192  # values held at most: 32 KB (64 with longs)
 
     def __init__(self, spill: IO[bytes], inittype: str = "B", allow_longs: bool = True) -> None:
         """No values yet; they spill to ``spill``, a file other arrays may share."""
         self._spill = spill
         self._inittype = inittype
         self._allow_longs = allow_longs
-        self._held = array("q")
+        # Unsigned, and 4 bytes where GrowableArray(allow_longs=False) stops at 2**32 (the
+        # columns' arrays): the array itself refuses a negative value or a long one, so
+        # append checks nothing, and the spill is half what 8-byte values made it.
+        self._code = "Q" if allow_longs else UINT32
+        self._held = array(self._code)
         self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened
         self._largest = 0
 
     def append(self, n: int) -> None:
-        """Keep the next value (OverflowError where GrowableArray would raise one)."""
-        if n > self._largest:
-            if n >= 2**32 and not self._allow_longs:
-                growable_typecode(self._inittype, n, allow_longs=False)  # raises as it would
-            self._largest = n
+        """Keep the next value (OverflowError where GrowableArray would raise one, and for a
+        negative value, which GrowableArray would keep but these writers never give)."""
         self._held.append(n)
+        if n > self._largest:
+            self._largest = n
         if len(self._held) >= self.CHUNK:
             write_chunk(self._spill, self._chunks, self._held)
-            self._held = array("q")
+            self._held = array(self._code)
 
     def extend(self, ns: Iterable[int]) -> None:
         """Keep each value in turn."""
@@ -94,7 +112,7 @@ class SpilledInts:
         default), as GrowableArray.to_file writes an array (StructFile.write_array)."""
         left = len(self) if count is None else count
         code = typecode or self.typecode
-        for (chunk,) in chain(read_chunks(self._spill, self._chunks, "q"), [[self._held]]):
+        for (chunk,) in chain(read_chunks(self._spill, self._chunks, self._code), [[self._held]]):
             if left <= 0:
                 break
             dbfile.write_array(array(code, chunk[:left]))

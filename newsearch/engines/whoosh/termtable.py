@@ -14,17 +14,15 @@ same bytes (tests/engines/whoosh/test_termtable.py).
 
 from __future__ import annotations
 
-import tempfile
 from array import array
 from collections.abc import Iterator
 from typing import IO, Any
 
 from whoosh.filedb.filetables import OrderedHashWriter
 
-from newsearch.engines.whoosh.spill import SpilledInts, read_chunks, write_chunk
+from newsearch.engines.whoosh.spill import UINT32, SpilledInts, read_chunks, spill_file, write_chunk
 
-# md5_hash, crc_hash and cdb_hash are all 32-bit; C's unsigned int is at least 16 by the letter.
-_HASH = "I" if array("I").itemsize >= 4 else "L"
+_HASH = UINT32  # md5_hash, crc_hash and cdb_hash are all 32-bit
 SPILL_ENTRIES = 512  # per bucket: at most ~1.5 MB held in all 256, written 6 KB at a time
 
 
@@ -59,21 +57,24 @@ class Bucket:
         yield from zip(self._hashes, self._positions, strict=True)
 
 
-def compact_term_table(fieldwriter: Any) -> None:
-    """Give a W3 field writer's term table compact, spilling buckets (before its first term)."""
+def compact_term_table(fieldwriter: Any) -> IO[bytes] | None:
+    """Give a W3 field writer's term table compact, spilling buckets (before its first term);
+    the spill file, which the table closes once written, or None where the table is left be."""
     table: Any = getattr(fieldwriter, "_tindex", None)
     buckets = getattr(table, "buckets", None)
-    if isinstance(buckets, list) and not any(buckets):  # anything else: Whoosh's own lists
-        # Unlinked at once: nothing is left behind, even by a crash.
-        spill = tempfile.TemporaryFile(prefix="newsearch-terms-")  # noqa: SIM115 (closed below)
-        table.buckets = [Bucket(spill) for _ in buckets]
-        if isinstance(table, OrderedHashWriter) and not len(table.index):
-            # GrowableArray("H")'s stand-in: 4-8 bytes a term more, all written at close.
-            table.index = SpilledInts(spill, "H")
-        write_extras = table._write_extras
+    if not isinstance(buckets, list) or any(buckets):  # anything else: Whoosh's own lists
+        return None
+    # Unlinked at once: nothing is left behind, even by a crash.
+    spill = spill_file(getattr(fieldwriter, "_storage", None), "newsearch-terms-")
+    table.buckets = [Bucket(spill) for _ in buckets]
+    if isinstance(table, OrderedHashWriter) and not len(table.index):
+        # GrowableArray("H")'s stand-in: 4-8 bytes a term more, all written at close.
+        table.index = SpilledInts(spill, "H")
+    write_extras = table._write_extras
 
-        def written() -> None:  # the index array is the last thing written from the spill
-            write_extras()
-            spill.close()
+    def written() -> None:  # the index array is the last thing written from the spill
+        write_extras()
+        spill.close()
 
-        table._write_extras = written
+    table._write_extras = written
+    return spill

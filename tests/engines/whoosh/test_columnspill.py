@@ -5,19 +5,24 @@ from __future__ import annotations
 import io
 import random
 import tempfile
+from types import MethodType
+from typing import Any
 
 import pytest
+from whoosh import index
 from whoosh.codec import whoosh3
 from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.filedb.structfile import StructFile
 
 from newsearch.engines.whoosh import bulkwrite, columnspill, spill
+from newsearch.engines.whoosh.schema import build_schema
 from tests.engines.whoosh import test_bulkwrite
 
 COLUMNS = {
     "varbytes": VarBytesColumn,
     "compressed": CompressedBytesColumn,
     "stored": lambda: whoosh3.STORED_COLUMN,  # pickled, then compressed
+    "no-offsets": lambda: VarBytesColumn(allow_offsets=False),
 }
 
 
@@ -32,6 +37,8 @@ def _rows(case: str) -> tuple[list[tuple[int, bytes]], int]:
         # The last offset (242) fits a "B" array, the fill's (264) does not: Whoosh then
         # writes the offsets taken before the fill, 12 of 20, and their typecode.
         return [(d, b"y" * 22) for d in range(12)], 20
+    if case == "at-the-cutoff":  # 10 documents: still no offsets, 11 would have them
+        return [(d, b"w" * d) for d in range(10)], 10
     if case == "large-values":  # lengths retype to "H", offsets to "i"
         return [(d, b"z" * 40_000) for d in range(0, 30, 2)], 31
     if case == "few-documents":  # under the cutoff: no offsets written
@@ -44,7 +51,7 @@ def _rows(case: str) -> tuple[list[tuple[int, bytes]], int]:
 CASES = [
     "every-document",
     "gaps",
-    "fill-retypes-offsets",
+    "at-the-cutoff",
     "large-values",
     "few-documents",
     "no-values",
@@ -52,9 +59,9 @@ CASES = [
 ]
 
 
-def _column(column: object, rows: list[tuple[int, bytes]], doccount: int, spilled: bool) -> bytes:
+def _column(column: Any, rows: list[tuple[int, bytes]], doccount: int, spilled: bool) -> bytes:
     f = io.BytesIO()
-    writer = column.writer(StructFile(f))  # type: ignore[attr-defined]
+    writer = column.writer(StructFile(f))
     child = getattr(writer, "_child", writer)
     child.cutoff = 10  # offsets are written from 11 documents, not 32,769
     with tempfile.TemporaryFile() as file:
@@ -76,12 +83,60 @@ def test_the_column_is_the_bytes_whoosh_writes(monkeypatch, kind, case):
     assert ours == _column(COLUMNS[kind](), rows, doccount, spilled=False)
 
 
-def test_the_values_read_back():
-    rows, doccount = _rows("gaps")
-    data = _column(VarBytesColumn(), rows, doccount, spilled=True)
-    reader = VarBytesColumn().reader(StructFile(io.BytesIO(data)), 0, len(data), doccount)
+def _read(column: Any, data: bytes, doccount: int) -> list[Any]:
+    reader = column.reader(StructFile(io.BytesIO(data)), 0, len(data), doccount)
+    return [reader[d] for d in range(doccount)]
+
+
+@pytest.mark.parametrize("kind", ["varbytes", "compressed", "stored"])
+@pytest.mark.parametrize("case", ["gaps", "fill-retypes-offsets"])
+def test_the_values_read_back(kind, case):
+    rows, doccount = _rows(case)
+    data = _column(COLUMNS[kind](), rows, doccount, spilled=True)
+    blank = None if kind == "stored" else b""
+    expected = [dict(rows).get(d, blank) for d in range(doccount)]
+    assert _read(COLUMNS[kind](), data, doccount) == expected
+    child = getattr(COLUMNS[kind](), "_child", COLUMNS[kind]())
+    reader = child.reader(StructFile(io.BytesIO(data)), 0, len(data), doccount)
     assert reader.had_stored_offsets
-    assert [reader[d] for d in range(doccount)] == [dict(rows).get(d, b"") for d in range(doccount)]
+
+
+def test_where_whoosh_writes_offsets_that_read_back_wrong_these_read_back_right():
+    # Whoosh's finish() writes the offsets array taken before its fill, which retyped it: 12
+    # offsets of 20, typed B, and the column's values read back wrong. The only case where
+    # these bytes are not Whoosh's (the compressed values here are too short to retype).
+    rows, doccount = _rows("fill-retypes-offsets")
+    expected = [dict(rows).get(d, b"") for d in range(doccount)]
+    whooshs = _column(VarBytesColumn(), rows, doccount, spilled=False)
+    assert _read(VarBytesColumn(), whooshs, doccount) != expected
+    ours = _column(VarBytesColumn(), rows, doccount, spilled=True)
+    assert _read(VarBytesColumn(), ours, doccount) == expected
+    assert (whooshs[-3:], ours[-3:]) == (b"BBX", b"BHX")  # lengths, offsets typecodes
+    assert len(ours) - len(whooshs) == 2 * 20 - 12  # all 20 offsets as H, not 12 as B
+
+
+def test_the_spilled_arrays_refuse_what_whooshs_refuse():
+    with tempfile.TemporaryFile() as file:
+        for spilled in (False, True):
+            writer = VarBytesColumn().writer(StructFile(io.BytesIO()))
+            if spilled:
+                columnspill.compact_writer(writer, file)
+            for array in (writer._lengths, writer._offsets):
+                with pytest.raises(OverflowError):
+                    array.append(2**32)  # allow_longs=False: 2 GB is a segment's limit
+
+
+def test_a_writer_with_values_keeps_whooshs_arrays():
+    with tempfile.TemporaryFile() as file:
+        writer = VarBytesColumn().writer(StructFile(io.BytesIO()))
+        writer.add(0, b"a")
+        columnspill.compact_writer(writer, file)
+        assert not isinstance(writer._offsets, spill.SpilledInts)
+        assert not isinstance(writer._lengths, spill.SpilledInts)
+        later = VarBytesColumn().writer(StructFile(io.BytesIO()))
+        later.fill(3)  # documents without a value so far: offsets taken, no count
+        columnspill.compact_writer(later, file)
+        assert not isinstance(later._offsets, spill.SpilledInts)
 
 
 @pytest.mark.parametrize("case", ["merged-with-deletions", "merged-all-deleted", "spilled"])
@@ -102,15 +157,42 @@ def test_segments_with_offsets_and_small_spills_are_whooshs_bytes(tmp_path, monk
     assert len(compacted) > 3  # _stored and the sortable columns
 
 
-def test_the_spill_file_is_closed_with_the_writer(tmp_path):
-    from whoosh import index
-
-    from newsearch.engines.whoosh.schema import build_schema
-
+def _writer(tmp_path: Any) -> tuple[Any, Any]:
     ix = index.create_in(str(tmp_path), build_schema())
     writer = bulkwrite.BulkSegmentWriter(ix)
     stored = writer.perdocwriter._colwriters["_stored"]._child
     assert isinstance(stored._offsets, spill.SpilledInts)
-    file = stored._offsets._spill
+    return writer, stored._offsets._spill
+
+
+def test_the_spill_file_is_closed_with_the_writer(tmp_path):
+    writer, file = _writer(tmp_path)
     writer.commit()
     assert file.closed
+
+
+def test_the_spill_file_is_closed_when_writing_the_columns_fails(tmp_path, monkeypatch):
+    writer, file = _writer(tmp_path)
+    writer.add_document(id="a", title="one", body="two")
+
+    def broken(self: Any, doccount: int) -> None:
+        raise OSError("disk full")
+
+    stored = writer.perdocwriter._colwriters["_stored"]._child
+    stored.finish = MethodType(broken, stored)
+    with pytest.raises(OSError, match="disk full"):
+        writer.commit()
+    assert file.closed
+    assert writer.fieldwriter._tindex.buckets[0]._spill.closed  # the term table's, too
+
+
+def test_the_spill_file_is_closed_when_the_per_document_writer_fails_to_close(tmp_path):
+    writer, file = _writer(tmp_path)
+    writer.add_document(id="a", title="one", body="two")
+    stored = writer.perdocwriter._colwriters["_stored"]._child
+    finish, stored.finish = stored.finish, None  # not callable: close raises
+    with pytest.raises(TypeError):
+        writer.perdocwriter.close()
+    assert file.closed
+    stored.finish = finish
+    writer.cancel()

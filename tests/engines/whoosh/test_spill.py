@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import tracemalloc
 
@@ -88,3 +89,32 @@ def test_a_value_too_big_is_refused_as_growable_array_refuses_it():
         longs = SpilledInts(file, "B")
         longs.append(2**40)
         assert longs.typecode == "q"
+
+
+def test_a_negative_value_is_refused():
+    # The writers give offsets, lengths and positions only; typecode assumes as much.
+    with tempfile.TemporaryFile() as file:
+        for allow_longs in (True, False):
+            ints = SpilledInts(file, "B", allow_longs=allow_longs)
+            with pytest.raises(OverflowError):
+                ints.append(-1)
+            assert len(ints) == 0
+
+
+def test_values_without_longs_spill_four_bytes_each(monkeypatch):
+    monkeypatch.setattr(SpilledInts, "CHUNK", 100)
+    with tempfile.TemporaryFile() as file:
+        SpilledInts(file, "B", allow_longs=False).extend(range(1000))
+        assert file.seek(0, 2) == 4 * 1000
+        SpilledInts(file, "H").extend(range(1000))
+        assert file.seek(0, 2) == 4 * 1000 + 8 * 1000
+
+
+def test_the_spill_file_is_in_the_index_folder(tmp_path):
+    from whoosh.filedb.filestore import FileStorage, RamStorage
+
+    with spill.spill_file(FileStorage(str(tmp_path)), "newsearch-test-") as file:
+        assert os.readlink(f"/proc/self/fd/{file.fileno()}").startswith(str(tmp_path))
+        assert not os.listdir(tmp_path)  # unlinked at once
+    with spill.spill_file(RamStorage(), "newsearch-test-") as file:  # no folder: tempfile's
+        assert os.readlink(f"/proc/self/fd/{file.fileno()}").startswith(tempfile.gettempdir())

@@ -57,6 +57,13 @@ def test_a_spilled_table_is_the_bytes_whoosh_writes(monkeypatch):
     assert reader.closest_key(b"\x00\x02term012344x") == keys[12_345]  # the ordered index
 
 
+@pytest.mark.parametrize("count", [0, 1, 10, 11, 300])
+def test_a_small_spilled_table_is_the_bytes_whoosh_writes(count):
+    # Under ~11 keys the key positions fit GrowableArray's "H"; "B" would write other bytes.
+    keys = sorted(b"\x00\x02" + f"t{i:03d}".encode() for i in range(count))
+    assert _table(keys, compact=True, spilled=True) == _table(keys, compact=False)
+
+
 @pytest.mark.parametrize("case", ["merged-with-deletions", "merged-all-deleted", "spilled"])
 def test_segments_written_through_small_spills_are_whooshs_bytes(tmp_path, monkeypatch, case):
     # The byte-for-byte comparison of test_bulkwrite, with every bucket and the key index
