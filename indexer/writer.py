@@ -297,6 +297,11 @@ def deferred_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signals are only delivered to the main thread anyway
         return
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # Started ignoring it (`nohup newsearch index &`): caught here, a SIGINT stopped the
+        # run only when it came during a commit, and was ignored in between.
+        yield
+        return
     caught: list[object] = []
     previous = signal.signal(signal.SIGINT, lambda *args: caught.append(args))
     try:

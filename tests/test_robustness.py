@@ -123,6 +123,10 @@ def test_ctrl_c_stops_cleanly_and_keeps_committed_batches(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background (`.ci/run &` from a script) inherits SIGINT
+        # ignored, and Python keeps an ignored SIGINT ignored: the run then went on to its end
+        # (exit 0), as `nohup newsearch index &` should. The run gets Ctrl-C as a terminal has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -1,6 +1,7 @@
 import json
 import os
 import shutil
+import signal
 import time
 
 import pytest
@@ -248,3 +249,28 @@ def test_a_batch_bigger_than_the_writers_pool_spills_and_is_read_back(tmp_path, 
     ix = NewsIndex.create(tmp_path / "ix")
     report = ix.add_files([dump], commit_every=3000)
     assert report.added == 3000 and ix.search("harbour5").total == ix.search("ferry5").total > 0
+
+
+def test_a_ctrl_c_during_a_commit_waits_for_its_end():
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a terminal has it
+    done = False
+    try:
+        with pytest.raises(KeyboardInterrupt), writer.deferred_interrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+            done = True  # reached: the interrupt is held until the block ends
+        assert done
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_an_ignored_sigint_stays_ignored_during_a_commit():
+    # `nohup newsearch index &` ignores SIGINT; caught during commits, one stopped the run only
+    # when it came during a commit.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with writer.deferred_interrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
