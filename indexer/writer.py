@@ -297,9 +297,10 @@ def deferred_interrupt() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield  # signals are only delivered to the main thread anyway
         return
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        # Started ignoring it (`nohup newsearch index &`): caught here, a SIGINT stopped the
-        # run only when it came during a commit, and was ignored in between.
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+        # Started ignoring it (`newsearch index &` in a script; SIGINT is then ignored), or
+        # handled outside Python (None, which signal.signal cannot put back): left as it is.
+        # Caught here, a SIGINT stopped an ignoring run only when it came during a commit.
         yield
         return
     caught: list[object] = []

@@ -26,10 +26,11 @@ def _finish(writer: Any, doccount: int) -> None:
     """VarBytesColumn.Writer.finish over spilled arrays, writing every offset."""
     dbfile, lengths, offsets = writer._dbfile, writer._lengths, writer._offsets
     # Whoosh takes the offsets array before it fills it up to doccount. When the fill retypes
-    # it (the last value added took the byte total past 255 or 65,535, and documents without
-    # a value follow), the array taken is written, short of doccount and in the old typecode,
-    # and the reader, which reads doccount offsets, gets every value wrong. Here the offsets
-    # are written after the fill: Whoosh's bytes in every other case, and right in that one.
+    # it (the last value added took the byte total past 255, 65,535 or 2**31 - 1, and
+    # documents without a value follow), the array taken is written, short of doccount and in
+    # the old typecode, and the reader, which reads doccount offsets, gets every value wrong.
+    # Here the offsets are written after the fill: Whoosh's bytes in every other case, and
+    # right in that one.
     writer.fill(doccount)
     lengths.to_file(dbfile)
     write_offsets = writer.allow_offsets and doccount > writer.cutoff

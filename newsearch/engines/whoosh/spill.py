@@ -26,8 +26,9 @@ def spill_file(storage: Any, prefix: str) -> IO[bytes]:
     merge at the 2 GiB cap), which the figures in these modules would not show. The index
     folder's disk already takes the segment the spill is written into.
     """
-    folder = getattr(storage, "folder", None)
-    return tempfile.TemporaryFile(prefix=prefix, dir=folder if isinstance(folder, str) else None)
+    folder = getattr(storage, "folder", None)  # RamStorage's is "", which tempfile reads as "."
+    where = folder if isinstance(folder, str) and folder else None
+    return tempfile.TemporaryFile(prefix=prefix, dir=where)
 
 
 def write_chunk(file: IO[bytes], chunks: array, *arrays: array) -> None:
@@ -78,7 +79,9 @@ class SpilledInts:
         self._allow_longs = allow_longs
         # Unsigned, and 4 bytes where GrowableArray(allow_longs=False) stops at 2**32 (the
         # columns' arrays): the array itself refuses a negative value or a long one, so
-        # append checks nothing, and the spill is half what 8-byte values made it.
+        # append checks nothing, and the spill is half what 8-byte values made it. With longs,
+        # "Q" takes 2**63..2**64, which GrowableArray refuses; they fail when written instead
+        # (file positions and offsets under the 2 GiB segment cap never get near).
         self._code = "Q" if allow_longs else UINT32
         self._held = array(self._code)
         self._chunks = array("q")  # (offset, count) of each chunk spilled, flattened

@@ -14,7 +14,7 @@ from whoosh.codec import whoosh3
 from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.filedb.structfile import StructFile
 
-from newsearch.engines.whoosh import bulkwrite, columnspill, spill
+from newsearch.engines.whoosh import bulkwrite, columnspill, spill, termtable
 from newsearch.engines.whoosh.schema import build_schema
 from tests.engines.whoosh import test_bulkwrite
 
@@ -196,3 +196,23 @@ def test_the_spill_file_is_closed_when_the_per_document_writer_fails_to_close(tm
     assert file.closed
     stored.finish = finish
     writer.cancel()
+
+
+def test_a_spill_that_cannot_be_made_leaves_the_index_unlocked(tmp_path, monkeypatch):
+    ix = index.create_in(str(tmp_path), build_schema())
+    terms = []
+
+    def term_spill(storage: Any, prefix: str) -> Any:
+        terms.append(spill.spill_file(storage, prefix))
+        return terms[-1]
+
+    def no_space(storage: Any, prefix: str) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(termtable, "spill_file", term_spill)  # made first
+    monkeypatch.setattr(columnspill, "spill_file", no_space)
+    with pytest.raises(OSError, match="No space"):
+        bulkwrite.BulkSegmentWriter(ix)
+    assert len(terms) == 1 and terms[0].closed
+    monkeypatch.undo()
+    bulkwrite.BulkSegmentWriter(ix).cancel()  # the lock was let go
