@@ -83,8 +83,9 @@ class Arrays:
         sizes = [int(r.doc_count_all()) for r, _ in self.segments]
         self.segment_of = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
         self.live = np.ones(self.size, dtype=np.bool_)
-        for reader, off in self.segments:
-            if reader.has_deletions():
+        self._deleting = [bool(reader.has_deletions()) for reader, _ in self.segments]
+        for (reader, off), deleting in zip(self.segments, self._deleting, strict=True):
+            if deleting:
                 gone = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.live[gone + off] = False
         self._values: dict[str, list[tuple[str, Ints]]] = {}
@@ -151,9 +152,26 @@ class Arrays:
         ranking.copies counts them without walking Whoosh's matchers."""
         if not key:
             return 0
+        if only is None:
+            return max(0, self._story_size(key) - 1)
         docs = self.story(key)
-        n = len(docs) if only is None else sum(1 for d in docs.tolist() if d in only)
-        return max(0, n - 1)
+        return max(0, sum(1 for d in docs.tolist() if d in only) - 1)
+
+    def _story_size(self, key: str) -> int:
+        """How many live documents hold the story key, decoding postings only in segments
+        with deletions: elsewhere the term's document frequency is the count. At Reuters x10
+        (4 segments, every story ten copies) decoding took ~0.11 ms of each hit shown."""
+        found = self.cache.get(("story", key))
+        if found is not None:
+            return len(found)
+        btext = self.searcher.schema["dup"].to_bytes(key)
+        count = 0
+        for (reader, off), deleting in zip(self.segments, self._deleting, strict=True):
+            if not deleting:
+                count += int(reader.doc_frequency("dup", btext))
+            elif (postings := _postings(reader, "dup", btext)) is not None:
+                count += int(np.count_nonzero(self.live[postings[0] + off]))
+        return count
 
     def value_counts(self, field: str, mask: Bools) -> dict[str, int]:
         """How many of the masked documents hold each term of a whole-value field (facets)."""

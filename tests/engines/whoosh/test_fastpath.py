@@ -226,6 +226,20 @@ def test_copies_counted_as_whoosh_counts_them(
     assert seen > 0  # some hits had copies to count
 
 
+def test_every_articles_copies_counted_as_whoosh_counts_them(corpus: NewsIndex):
+    # Stories with copies in segments with deletions and in segments without: counted from
+    # postings in the first, from the term's document frequency in the others.
+    with corpus._engine._reading() as r:
+        deleting = {ss.reader().has_deletions() for ss, _ in r.searcher.leaf_searchers()}
+        assert deleting == {True, False}
+        live = [
+            d for d in range(r.searcher.doc_count_all()) if not r.searcher.reader().is_deleted(d)
+        ]
+        counts = [r.arrays.copies(r.keys[d], None) for d in live]
+        assert counts == [ranking.copies(r.searcher, r.keys, d, None) for d in live]
+        assert 0 in counts and 1 in counts  # copies, and articles whose copy was deleted
+
+
 @pytest.mark.parametrize("lists", [False, True], ids=["numpy", "python"])
 def test_an_empty_index(tmp_path: Path, lists: bool):
     ix = NewsIndex.create(tmp_path / "ix")
