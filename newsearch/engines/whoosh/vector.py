@@ -83,9 +83,8 @@ class Arrays:
         sizes = [int(r.doc_count_all()) for r, _ in self.segments]
         self.segment_of = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
         self.live = np.ones(self.size, dtype=np.bool_)
-        self._deleting = [bool(reader.has_deletions()) for reader, _ in self.segments]
-        for (reader, off), deleting in zip(self.segments, self._deleting, strict=True):
-            if deleting:
+        for reader, off in self.segments:
+            if reader.has_deletions():
                 gone = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.live[gone + off] = False
         self._values: dict[str, list[tuple[str, Ints]]] = {}
@@ -166,8 +165,8 @@ class Arrays:
             return len(found)
         btext = self.searcher.schema["dup"].to_bytes(key)
         count = 0
-        for (reader, off), deleting in zip(self.segments, self._deleting, strict=True):
-            if not deleting:
+        for reader, off in self.segments:
+            if not reader.has_deletions():
                 count += int(reader.doc_frequency("dup", btext))
             elif (postings := _postings(reader, "dup", btext)) is not None:
                 count += int(np.count_nonzero(self.live[postings[0] + off]))
