@@ -258,7 +258,8 @@ class EngineWriter(Protocol):
     """One writing session: add and delete, then commit (or cancel) as one batch."""
 
     def add(self, doc: IndexedDoc, replace: bool = True) -> None:
-        """Add a document (``replace``: one with the same id is replaced)."""
+        """Add a document: one added before in this session with the same id is replaced,
+        and with ``replace`` a committed one too."""
 
     def delete(self, doc_id: str) -> int:
         """Delete the document with this id; how many were deleted."""

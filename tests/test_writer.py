@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from newsearch import IndexLockedError, IndexProgress, NewsIndex
+from newsearch import IndexLockedError, IndexProgress, NewsearchError, NewsIndex
 from newsearch.engines.whoosh.writing import WhooshWriter
 from newsearch.indexer import prepare, writer
 
@@ -276,3 +276,58 @@ def test_an_ignored_sigint_stays_ignored_during_a_commit():
         pytest.fail("an ignored SIGINT was raised at the commit's end")
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def test_articles_are_written_as_they_come_not_held_to_the_commit(index, tmp_path, monkeypatch):
+    # Held to the commit, the writer did all its adding there while the workers sat idle.
+    for i in range(12):
+        (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody text {i}.")
+    events = []
+    real_add, real_commit, real_run = WhooshWriter.add, WhooshWriter.commit, writer.run_tasks
+
+    def reading(*args):
+        for prep in real_run(*args):
+            events.append("read")
+            yield prep
+
+    monkeypatch.setattr(writer, "run_tasks", reading)
+    monkeypatch.setattr(
+        WhooshWriter,
+        "add",
+        lambda w, d, replace=True: (events.append("add"), real_add(w, d, replace)),
+    )
+    monkeypatch.setattr(WhooshWriter, "commit", lambda w: (events.append("commit"), real_commit(w)))
+    writer.add_files(index._engine, [tmp_path], workers=1, batch_docs=5)
+    assert events[:4] == ["read", "add", "read", "add"]
+    assert events.count("add") == 12 and events.count("commit") == 3
+    assert index.stats().documents == 12
+
+
+def test_a_failed_add_drops_the_open_batch_and_lets_go_of_the_index(index, tmp_path, monkeypatch):
+    for i in range(8):
+        (tmp_path / f"{i}.txt").write_text(f"Title {i}\n\nBody text {i}.")
+    real = WhooshWriter.add
+    added = []
+
+    def failing(w, doc, replace=True):
+        if len(added) == 7:
+            raise OSError(28, "No space left on device")
+        added.append(1)
+        real(w, doc, replace)
+
+    monkeypatch.setattr(WhooshWriter, "add", failing)
+    with pytest.raises(NewsearchError, match="cannot write the index"):
+        writer.add_files(index._engine, [tmp_path], workers=1, batch_docs=5)
+    assert index.stats().documents == 5  # the first batch; the second's two went with it
+    monkeypatch.setattr(WhooshWriter, "add", real)
+    assert index.add_files([tmp_path], wait=0).added == 3  # the lock was let go
+
+
+def test_extraction_workers_run_below_the_writers_priority():
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(
+        1, initializer=prepare.worker_init, initargs=(-1, os.getpid())
+    ) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness >= os.nice(0) + prepare.WORKER_NICE or niceness == 19

@@ -137,3 +137,42 @@ def test_check_content_finds_an_edit_that_kept_size_and_time(tmp_path, location)
     assert ix.add_files([tmp_path]).unchanged == 1  # size and time are all a plain run looks at
     report = ix.add_files([tmp_path], check_content=True)
     assert report.updated == 1 and ix.search("ferries").total == 1
+
+
+def test_records_repeated_in_one_call_are_one_article_the_last_version(location):
+    # Each article is written into the open session as it comes (indexer.writer.Batch), so the
+    # engine's session, not a dict held to the commit, makes the later copy replace the first.
+    ix = NewsIndex.create(location())
+    rows = [
+        {"id": "same", "title": "Harbour opens", "text": "The zeppelin harbour opened today."},
+        {"id": "other", "title": "Ferry news", "text": "The ferry harbour closed today."},
+        {"id": "same", "title": "Harbour shuts", "text": "The walrus harbour shut today."},
+    ]
+    report = ix.add_articles(rows)
+    assert (report.added, report.updated, report.documents) == (2, 1, 2)
+    assert ix.get("same").title == "Harbour shuts"
+    assert ix.search("walrus").total == 1
+    assert ix.search("zeppelin").total == 0  # the first copy's words went with it
+    assert sorted(h.id for h in ix.search("harbour", collapse=False)) == ["other", "same"]
+    assert ix.search("harbour").total == 2
+
+
+def test_a_session_replaces_its_own_earlier_add_whatever_replace_says(location):
+    from newsearch.indexer.prepare import indexed_doc
+    from newsearch.indexer.sources import RawDoc
+    from newsearch.models import Article
+
+    ix = NewsIndex.create(location())
+    engine = ix._engine
+
+    def doc(word):
+        art = Article(title=f"{word} news", body=f"The {word} story.")
+        return indexed_doc(RawDoc("one", "/feeds/a.jsonl", "text", ""), art)
+
+    session = engine.writer(1)
+    session.add(doc("zeppelin"), replace=False)  # no committed article has the id
+    session.add(doc("walrus"), replace=False)
+    session.commit()
+    assert engine.count() == 1
+    assert ix.get("one").title == "walrus news"
+    assert ix.search("zeppelin").total == 0

@@ -43,6 +43,7 @@ class WhooshWriter:
             try:
                 self._w = BulkSegmentWriter(ix, limitmb=WRITER_MB)
                 self._ix = ix
+                self._pending: dict[str, int] = {}  # id -> its number in the new segment
                 return
             except LockError:
                 if time.monotonic() >= deadline:
@@ -52,8 +53,17 @@ class WhooshWriter:
                 time.sleep(0.2)
 
     def add(self, doc: IndexedDoc, replace: bool = True) -> None:
-        """Add a document; ``replace`` first deletes a committed one with the same id."""
+        """Add a document; ``replace`` first deletes a committed one with the same id, and one
+        added earlier in this session is replaced whatever ``replace`` says."""
+        docnum = self._w.docnum
         (self._w.update_document if replace else self._w.add_document)(**to_fields(doc))
+        earlier = self._pending.get(doc.id)
+        if earlier is not None:
+            # A record repeated in one batch: Whoosh's update_document only looks in committed
+            # segments, so the first copy is marked deleted in the segment being written (its
+            # deletions go into the TOC with it, as a committed segment's do).
+            self._w.newsegment.delete_document(earlier)
+        self._pending[doc.id] = docnum
 
     def delete(self, doc_id: str) -> int:
         """Delete the committed document with this id."""
