@@ -187,7 +187,7 @@ def add_docs(engine: Engine, docs: Iterable[IndexedDoc], wait: float = 10.0) -> 
         try:
             batch = Batch(engine, clusters, wait)
             added = updated = 0
-            seen: set[str] = set()
+            seen: set[str] = set()  # ids of this batch
             for doc in docs:
                 if doc.id in seen or engine.get(doc.id) is not None:
                     updated += 1
@@ -197,6 +197,7 @@ def add_docs(engine: Engine, docs: Iterable[IndexedDoc], wait: float = 10.0) -> 
                 batch.add(doc)
                 if len(batch) >= BATCH_DOCS:
                     batch.commit()
+                    seen.clear()  # committed now: engine.get finds them
             batch.commit()
             return added, updated
         finally:

@@ -331,3 +331,14 @@ def test_extraction_workers_run_below_the_writers_priority():
     ) as pool:
         niceness = pool.submit(os.nice, 0).result()
     assert niceness >= os.nice(0) + prepare.WORKER_NICE or niceness == 19
+
+
+def test_articles_added_in_memory_count_repeats_across_batches_as_updates(index, monkeypatch):
+    monkeypatch.setattr(writer, "BATCH_DOCS", 2)
+    rows = [
+        {"id": i, "title": f"Title {i} {n}", "text": f"Harbour story {i}, version {n}."}
+        for n, i in enumerate(["a", "b", "a", "c", "a"])
+    ]
+    report = index.add_articles(rows)
+    assert (report.added, report.updated, report.documents) == (3, 2, 3)
+    assert index.get("a").title == "Title a 4"
