@@ -211,8 +211,8 @@ def worker_init(lock_fd: int, parent: int) -> None:
     # Ctrl-C is the parent's to handle: it cancels the open batch and keeps what is committed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The writer is the slower stage (Reuters: 29.8 s of CPU, the workers 27.5 together):
-    # sharing 2 cores three ways slowed it; below the workers' priority it runs whenever it
-    # has work, and they take what is left (35.9 -> 32.2 s, /tmp/ixp/timeline.py, scratch).
+    # sharing 2 cores three ways slowed it. With the workers below its priority it runs
+    # whenever it has work, and they take what is left (35.9 -> 32.2 s, /tmp/ixp/timeline.py).
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICE)
     if lock_fd >= 0:

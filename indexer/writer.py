@@ -70,9 +70,7 @@ class Batch:
         replace (Whoosh's update_document searches every segment for each document).
         """
         with self._cancelled_on_error():
-            if self.session is None:
-                self.session = self.engine.writer(self.wait)
-            self.session.add(self.clusters.assign(doc), replace=not fresh)
+            self._open().add(self.clusters.assign(doc), replace=not fresh)
         self.added += 1
 
     def commit(self) -> None:
@@ -80,8 +78,7 @@ class Batch:
         if not len(self):
             return
         with self._cancelled_on_error():
-            writer = self.session or self.engine.writer(self.wait)
-            self.session = writer
+            writer = self._open()
             for source, keep in self.stale:
                 writer.delete_source(source, keep)
             for doc_id in self.ids:
@@ -92,6 +89,12 @@ class Batch:
                 self.clusters.commit()
                 self.session = None
         self.added, self.stale, self.ids = 0, [], []
+
+    def _open(self) -> EngineWriter:
+        """The batch's session, opened at its first write (waiting for the lock)."""
+        if self.session is None:
+            self.session = self.engine.writer(self.wait)
+        return self.session
 
     def cancel(self) -> None:
         """Drop what the batch holds, written or not (a stopped or failed run)."""
@@ -184,8 +187,8 @@ def add_docs(engine: Engine, docs: Iterable[IndexedDoc], wait: float = 10.0) -> 
     """Index documents made in memory; (added, updated)."""
     with engine.lock(wait):
         clusters = Clusters(engine)
+        batch = Batch(engine, clusters, wait)
         try:
-            batch = Batch(engine, clusters, wait)
             added = updated = 0
             seen: set[str] = set()  # ids of this batch
             for doc in docs:
